@@ -3,7 +3,7 @@
 
 import { constSetByName, signalByNumber } from "./lookup.js";
 import { hex, pointer, signed32, signed64, unsigned32 } from "./numbers.js";
-import type { ConstSet } from "./types.js";
+import type { ConstSet, SimpleArgKind } from "./types.js";
 
 const MASK32 = 0xffff_ffffn;
 const AT_FDCWD = -100n;
@@ -119,23 +119,8 @@ export function formatMode(raw: bigint): string {
   return (mode === 0n ? "0" : `0${mode.toString(8)}`).padStart(3, "0");
 }
 
-/** Scalar kinds that print from the register alone. */
-export type NumberKind =
-  | "fd"
-  | "dirfd"
-  | "int"
-  | "uint"
-  | "long"
-  | "ulong"
-  | "size"
-  | "offset"
-  | "pid"
-  | "uid"
-  | "gid"
-  | "mode"
-  | "ptr"
-  | "signal"
-  | "hex";
+/** Scalar kinds that print from the register alone (plus `hex` for struct fields). */
+export type NumberKind = Exclude<SimpleArgKind, "path" | "str" | "strarray" | "sigset"> | "hex";
 
 export function formatNumber(kind: NumberKind, raw: bigint): string {
   switch (kind) {
