@@ -5,7 +5,7 @@ export { Elf, openElf, openElfSync, parseElf } from "./elf.js";
 export { ElfError, type ElfErrorKind } from "./errors.js";
 export {
   type Auxv,
-  DEFAULT_PLAN_OPTIONS,
+  defaultPlanOptions,
   type LoadPlan,
   loadPlan,
   type MappedObject,

@@ -12,14 +12,17 @@ export interface PlanOptions {
 }
 
 /**
- * Defaults are what Linux x86-64 picks with ASLR off (`setarch -R`): ELF_ET_DYN_BASE for a PIE
- * and the usual spot just under the stack-side mmap area for ld.so, with 4 KiB pages.
+ * The bases and page size `loadPlan` uses for options left out: Linux x86-64's non-randomised
+ * PIE base, a fixed high interpreter base, 4 KiB pages. They come from the Rust core
+ * (`PlanOptions::default()` in crates/elf), the one place they are defined.
  */
-export const DEFAULT_PLAN_OPTIONS: Readonly<Required<PlanOptions>> = Object.freeze({
-  base: 0x5555_5555_4000n,
-  interpBase: 0x7fff_f7fc_3000n,
-  pageSize: 4096n,
-});
+export function defaultPlanOptions(): Required<PlanOptions> {
+  const d = callNative(() => native().defaultPlanOptions());
+  if (d.base == null || d.interpBase == null || d.pageSize == null) {
+    throw new Error("@junction/elf: the native addon returned incomplete plan defaults");
+  }
+  return { base: d.base, interpBase: d.interpBase, pageSize: d.pageSize };
+}
 
 export type MappedObject = "program" | "interpreter";
 
@@ -61,10 +64,9 @@ export interface LoadPlan {
 
 /** Computes where every PT_LOAD goes and the auxv a loader passes to the new process. */
 export function loadPlan(program: Elf, interpreter?: Elf | null, options?: PlanOptions): LoadPlan {
-  const opts = { ...DEFAULT_PLAN_OPTIONS, ...options };
   const programHandle = nativeHandleOf(program);
   const interpHandle = interpreter == null ? null : nativeHandleOf(interpreter);
-  const plan = callNative(() => native().loadPlan(programHandle, interpHandle, opts));
+  const plan = callNative(() => native().loadPlan(programHandle, interpHandle, options ?? null));
   return {
     mappings: plan.mappings.map((m) => ({
       object: m.object === "interpreter" ? "interpreter" : "program",

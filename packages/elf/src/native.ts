@@ -59,9 +59,9 @@ export interface NativeWriteSpec {
 }
 
 export interface NativePlanOptions {
-  base: bigint;
-  interpBase: bigint;
-  pageSize: bigint;
+  base?: bigint | null;
+  interpBase?: bigint | null;
+  pageSize?: bigint | null;
 }
 
 export interface NativeMapping {
@@ -93,8 +93,9 @@ export interface NativeBinding {
   loadPlan(
     program: NativeElfHandle,
     interpreter: NativeElfHandle | null | undefined,
-    options: NativePlanOptions,
+    options?: NativePlanOptions | null,
   ): NativeLoadPlan;
+  defaultPlanOptions(): NativePlanOptions;
 }
 
 /** napi-rs names its output `<binaryName>.<platform>-<arch>[-<abi>].node`. */

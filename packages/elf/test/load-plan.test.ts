@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_PLAN_OPTIONS,
+  defaultPlanOptions,
   type Elf,
   ElfError,
   type LoadPlan,
@@ -53,8 +53,7 @@ function expectSegmentsCovered(
 
 describe("loadPlan for /bin/ls and its interpreter", () => {
   const plan = loadPlan(program, interp);
-  const base = DEFAULT_PLAN_OPTIONS.base;
-  const interpBase = DEFAULT_PLAN_OPTIONS.interpBase;
+  const { base, interpBase } = defaultPlanOptions();
 
   it("uses page-aligned, non-overlapping mappings inside the files", () => {
     expect(plan.mappings.length).toBeGreaterThan(0);

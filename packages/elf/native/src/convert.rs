@@ -294,18 +294,33 @@ impl WriteSpec {
 #[derive(Debug)]
 #[napi(object)]
 pub struct PlanOptions {
-    pub base: BigInt,
-    pub interp_base: BigInt,
-    pub page_size: BigInt,
+    pub base: Option<BigInt>,
+    pub interp_base: Option<BigInt>,
+    pub page_size: Option<BigInt>,
 }
 
 impl PlanOptions {
+    /// Missing fields take the core's defaults, so the defaults live in one place
+    /// (`junction_elf::PlanOptions::default`).
     pub fn to_core(&self) -> napi::Result<junction_elf::PlanOptions> {
+        let d = junction_elf::PlanOptions::default();
+        let pick = |v: &Option<BigInt>, name: &str, fallback: u64| match v {
+            Some(v) => to_u64(v, name),
+            None => Ok(fallback),
+        };
         Ok(junction_elf::PlanOptions {
-            base: to_u64(&self.base, "base")?,
-            interp_base: to_u64(&self.interp_base, "interpBase")?,
-            page_size: to_u64(&self.page_size, "pageSize")?,
+            base: pick(&self.base, "base", d.base)?,
+            interp_base: pick(&self.interp_base, "interpBase", d.interp_base)?,
+            page_size: pick(&self.page_size, "pageSize", d.page_size)?,
         })
+    }
+
+    pub fn from_core(o: &junction_elf::PlanOptions) -> Self {
+        PlanOptions {
+            base: Some(BigInt::from(o.base)),
+            interp_base: Some(BigInt::from(o.interp_base)),
+            page_size: Some(BigInt::from(o.page_size)),
+        }
     }
 }
 

@@ -120,15 +120,24 @@ pub fn write_elf_file(spec: WriteSpec, path: String) -> napi::Result<AsyncTask<W
     }))
 }
 
+/// The bases and page size `load_plan` uses for options left out.
+#[napi]
+pub fn default_plan_options() -> PlanOptions {
+    PlanOptions::from_core(&junction_elf::PlanOptions::default())
+}
+
 /// Where each PT_LOAD of the program (and of its interpreter) goes, with the auxv values a
 /// loader hands to the new process.
 #[napi]
 pub fn load_plan(
     program: &ElfHandle,
     interpreter: Option<&ElfHandle>,
-    options: PlanOptions,
+    options: Option<PlanOptions>,
 ) -> napi::Result<LoadPlan> {
-    let opts = options.to_core()?;
+    let opts = match options {
+        Some(o) => o.to_core()?,
+        None => junction_elf::PlanOptions::default(),
+    };
     let interp = interpreter.map(|h| h.mapped().elf());
     map(junction_elf::load_plan(
         &program.mapped().elf(),
