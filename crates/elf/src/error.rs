@@ -4,7 +4,10 @@
 //! errors do not, and a person looking at a broken file (or a fuzz case) needs to know
 //! where to look.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 /// What went wrong, coarsely; the message says exactly what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,6 +80,7 @@ impl ElfError {
         Self::new(ElfErrorKind::InvalidSpec, 0, message)
     }
 
+    #[cfg(feature = "std")]
     pub(crate) fn io(context: &str, err: &std::io::Error) -> Self {
         Self::new(ElfErrorKind::Io, 0, format!("{context}: {err}"))
     }
@@ -88,7 +92,7 @@ impl fmt::Display for ElfError {
     }
 }
 
-impl std::error::Error for ElfError {}
+impl core::error::Error for ElfError {}
 
 #[cfg(test)]
 mod tests {

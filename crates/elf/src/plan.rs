@@ -8,6 +8,9 @@
 //!   must be zeroed (`zero_from`): it holds whatever follows in the file;
 //! - an anonymous zero-filled mapping for the remaining whole pages up to `p_memsz`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use object::elf as e;
 
 use crate::error::ElfError;

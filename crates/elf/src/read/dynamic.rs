@@ -1,5 +1,8 @@
 //! The `PT_DYNAMIC` array, with string-valued entries resolved.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use object::elf::Dyn64;
 
 use super::{pods_at, range, string_at, ElfFile, Le};

@@ -1,5 +1,8 @@
 //! The file header and the program header table: the only structures `parse` reads.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use object::elf::{FileHeader64, ProgramHeader64, SectionHeader64};
 
 use super::{pod_at, pods_at, Le};

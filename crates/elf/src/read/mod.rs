@@ -5,14 +5,16 @@
 //! a 100 MB library touches a few pages. All offsets and sizes from the file go through
 //! [`range`], which uses checked arithmetic and reports the offset of what did not fit.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 mod dynamic;
 mod header;
 mod notes;
 mod sections;
 mod symbols;
 
-use std::borrow::Cow;
-use std::fmt;
+use core::fmt;
 
 use object::pod::Pod;
 
@@ -59,6 +61,7 @@ impl<'data> ElfFile<'data> {
     }
 
     /// Rebuilds a view from headers that were parsed from these same bytes earlier.
+    #[cfg(feature = "std")]
     pub(crate) fn from_parts(
         data: &'data [u8],
         header: FileHeader,
@@ -170,7 +173,7 @@ pub(crate) fn pod_at<'a, T: Pod>(
     offset: u64,
     what: &str,
 ) -> Result<&'a T, ElfError> {
-    let size = u64::try_from(std::mem::size_of::<T>()).unwrap_or(u64::MAX);
+    let size = u64::try_from(core::mem::size_of::<T>()).unwrap_or(u64::MAX);
     let bytes = range(data, offset, size, what)?;
     // object's ELF structs are built from byte arrays (alignment 1), so this only fails if
     // the size were wrong, which `range` already ruled out.
@@ -187,7 +190,7 @@ pub(crate) fn pods_at<'a, T: Pod>(
     count: u64,
     what: &str,
 ) -> Result<&'a [T], ElfError> {
-    let size = u64::try_from(std::mem::size_of::<T>()).unwrap_or(u64::MAX);
+    let size = u64::try_from(core::mem::size_of::<T>()).unwrap_or(u64::MAX);
     let Some(total) = count.checked_mul(size) else {
         return Err(ElfError::malformed(
             offset,

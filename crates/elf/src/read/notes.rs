@@ -1,5 +1,8 @@
 //! ELF notes from `PT_NOTE` segments (or, without any, `SHT_NOTE` sections).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::{align_up, range, ElfFile, Le};
 use crate::error::ElfError;
 

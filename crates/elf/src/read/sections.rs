@@ -1,5 +1,8 @@
 //! The section header table and section names.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use object::elf::SectionHeader64;
 
 use super::header::SHDR_SIZE;

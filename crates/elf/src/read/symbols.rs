@@ -1,5 +1,8 @@
 //! `.symtab` / `.dynsym`, found through the section table (as `readelf -s` does).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use object::elf::{SectionHeader64, Sym64};
 
 use super::{pods_at, ElfFile, Le};

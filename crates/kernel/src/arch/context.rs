@@ -1,0 +1,92 @@
+//! The per-thread kernel context, found through the GS base.
+//!
+//! The app's libc owns FS (its TLS); the kernel uses no TLS at all, so it never has to switch
+//! FS on entry. GS is free on x86-64 Linux user space, so each thread's GS base points at its
+//! [`ThreadContext`]: the trampoline reads its kernel stack from `gs:[8]`.
+
+use alloc::boxed::Box;
+
+use crate::host;
+
+/// Offsets the assembly in `trampoline.rs` relies on.
+pub const OFF_KERNEL_STACK_TOP: usize = 8;
+
+const ARCH_SET_GS: u64 = 0x1001;
+const ARCH_GET_GS: u64 = 0x1004;
+const KERNEL_STACK_SIZE: usize = 256 * 1024;
+const PROT_RW: u64 = 0x3;
+const MAP_PRIVATE_ANON: u64 = 0x02 | 0x20;
+
+#[repr(C)]
+#[derive(Debug)]
+pub struct ThreadContext {
+    /// Points at itself (read as `gs:[0]`).
+    self_ptr: u64,
+    /// Top of the stack the trampoline switches to (16-byte aligned).
+    kernel_stack_top: u64,
+    /// The thread's virtual tid.
+    pub tid: i32,
+    /// The thread's host tid (for host signals).
+    pub host_tid: i32,
+}
+
+/// Creates the calling thread's context: a kernel stack for the trampoline, an alternate
+/// signal stack for SIGSYS, and GS pointing at the context.
+pub fn install_for_current_thread(
+    tid: i32,
+) -> Result<&'static mut ThreadContext, junction_abi::Errno> {
+    let kstack = map_stack(KERNEL_STACK_SIZE)?;
+    let altstack = map_stack(KERNEL_STACK_SIZE)?;
+    let ctx = Box::leak(Box::new(ThreadContext {
+        self_ptr: 0,
+        kernel_stack_top: (kstack + KERNEL_STACK_SIZE) as u64 & !15,
+        tid,
+        host_tid: host::gettid(),
+    }));
+    ctx.self_ptr = ctx as *mut ThreadContext as u64;
+    let stack = junction_abi::structs::StackT {
+        ss_sp: altstack as u64,
+        ss_flags: 0,
+        _pad12: [0; 4],
+        ss_size: KERNEL_STACK_SIZE as u64,
+    };
+    // SAFETY: the alternate stack is a fresh mapping that is never freed.
+    unsafe { host::sigaltstack(&stack) }?;
+    // SAFETY: setting GS base to our context; no code in this process uses GS otherwise.
+    unsafe {
+        host::call(
+            junction_abi::SYS_ARCH_PRCTL,
+            host::args!(ARCH_SET_GS, ctx.self_ptr),
+        )
+    }?;
+    Ok(ctx)
+}
+
+/// The calling thread's context.
+pub fn current() -> &'static mut ThreadContext {
+    let gs: u64;
+    // SAFETY: reading the GS base; FSGSBASE is checked at start-up (start::check_machine).
+    unsafe {
+        core::arch::asm!("rdgsbase {}", out(reg) gs, options(nomem, nostack, preserves_flags))
+    };
+    // SAFETY: GS was set to a leaked, never-freed ThreadContext by install_for_current_thread.
+    unsafe { &mut *(gs as *mut ThreadContext) }
+}
+
+/// Reads GS through the host when FSGSBASE is not available (only used at start-up checks).
+pub fn gs_via_host() -> u64 {
+    let mut value = 0u64;
+    // SAFETY: ARCH_GET_GS writes one u64.
+    let _ = unsafe {
+        host::call(
+            junction_abi::SYS_ARCH_PRCTL,
+            host::args!(ARCH_GET_GS, &mut value as *mut u64),
+        )
+    };
+    value
+}
+
+fn map_stack(size: usize) -> Result<usize, junction_abi::Errno> {
+    // SAFETY: a fresh anonymous mapping at an address the host picks.
+    unsafe { host::mmap(0, size, PROT_RW, MAP_PRIVATE_ANON, -1, 0) }
+}

@@ -1,0 +1,84 @@
+//! `/dev/null`, `/dev/zero`, `/dev/full`, `/dev/random` and `/dev/urandom`, served by the
+//! kernel (random bytes come from the host's getrandom).
+
+use junction_abi::{structs::Stat, Errno};
+
+use super::file::{FileOps, OpenFile};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    Null,
+    Zero,
+    Full,
+    Random,
+    Urandom,
+}
+
+impl Device {
+    pub fn by_name(name: &str) -> Option<Device> {
+        Some(match name {
+            "null" => Device::Null,
+            "zero" => Device::Zero,
+            "full" => Device::Full,
+            "random" => Device::Random,
+            "urandom" => Device::Urandom,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: [&'static str; 5] = ["full", "null", "random", "urandom", "zero"];
+
+    /// Linux's (major, minor) for the device.
+    fn rdev(self) -> (u64, u64) {
+        match self {
+            Device::Null => (1, 3),
+            Device::Zero => (1, 5),
+            Device::Full => (1, 7),
+            Device::Random => (1, 8),
+            Device::Urandom => (1, 9),
+        }
+    }
+}
+
+/// Encodes a device number as glibc's makedev does.
+pub fn makedev(major: u64, minor: u64) -> u64 {
+    ((major & 0xfffff000) << 32)
+        | ((major & 0xfff) << 8)
+        | ((minor & 0xffffff00) << 12)
+        | (minor & 0xff)
+}
+
+impl FileOps for Device {
+    fn read(&self, _file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
+        match self {
+            Device::Null => Ok(0),
+            Device::Zero | Device::Full => {
+                buf.fill(0);
+                Ok(buf.len())
+            }
+            Device::Random | Device::Urandom => {
+                crate::host::random_bytes(buf);
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn write(&self, _file: &OpenFile, buf: &[u8]) -> Result<usize, Errno> {
+        match self {
+            Device::Full => Err(Errno::ENOSPC),
+            _ => Ok(buf.len()),
+        }
+    }
+
+    fn stat(&self) -> Result<Stat, Errno> {
+        let (major, minor) = self.rdev();
+        let mut st = Stat::zeroed();
+        st.st_mode = 0o020666;
+        st.st_nlink = 1;
+        st.st_rdev = makedev(major, minor);
+        st.st_dev = makedev(0, 5);
+        st.st_ino = 4 + minor;
+        st.st_blksize = 4096;
+        Ok(st)
+    }
+}

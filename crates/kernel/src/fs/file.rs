@@ -1,0 +1,210 @@
+//! An open file (what an fd points to; dup'd fds share it) and the operations every kind of
+//! file implements.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use junction_abi::{structs::Stat, Errno};
+
+use crate::sync::SpinLock;
+
+pub const O_ACCMODE: u32 = 3;
+pub const O_RDONLY: u32 = 0;
+pub const O_WRONLY: u32 = 1;
+pub const O_RDWR: u32 = 2;
+pub const O_CREAT: u32 = 0o100;
+pub const O_EXCL: u32 = 0o200;
+pub const O_NOCTTY: u32 = 0o400;
+pub const O_TRUNC: u32 = 0o1000;
+pub const O_APPEND: u32 = 0o2000;
+pub const O_NONBLOCK: u32 = 0o4000;
+pub const O_DIRECTORY: u32 = 0o200000;
+pub const O_NOFOLLOW: u32 = 0o400000;
+pub const O_CLOEXEC: u32 = 0o2000000;
+pub const O_PATH: u32 = 0o10000000;
+pub const O_TMPFILE: u32 = 0o20000000 | O_DIRECTORY;
+/// Flags F_SETFL may change.
+pub const SETFL_MASK: u32 = O_APPEND | O_NONBLOCK | 0o40000 /* O_DIRECT */ | 0o1000000 /* O_NOATIME */ | 0o20000 /* O_ASYNC */;
+
+/// Readiness bits, as poll(2) names them.
+pub const POLLIN: u32 = 0x1;
+pub const POLLOUT: u32 = 0x4;
+pub const POLLERR: u32 = 0x8;
+pub const POLLHUP: u32 = 0x10;
+
+/// Where a seek is relative to.
+#[derive(Debug, Clone, Copy)]
+pub enum Whence {
+    Set,
+    Current,
+    End,
+}
+
+/// The operations of one kind of file. Defaults are the errors Linux gives for a file that
+/// does not support the operation.
+pub trait FileOps: Send + Sync + core::fmt::Debug {
+    fn read(&self, _file: &OpenFile, _buf: &mut [u8]) -> Result<usize, Errno> {
+        Err(Errno::EINVAL)
+    }
+    fn write(&self, _file: &OpenFile, _buf: &[u8]) -> Result<usize, Errno> {
+        Err(Errno::EINVAL)
+    }
+    fn pread(&self, _buf: &mut [u8], _offset: u64) -> Result<usize, Errno> {
+        Err(Errno::ESPIPE)
+    }
+    fn pwrite(&self, _buf: &[u8], _offset: u64) -> Result<usize, Errno> {
+        Err(Errno::ESPIPE)
+    }
+    /// Size for SEEK_END; None for files that cannot seek.
+    fn seekable_size(&self) -> Option<Result<u64, Errno>> {
+        None
+    }
+    fn stat(&self) -> Result<Stat, Errno>;
+    fn getdents(&self, _file: &OpenFile, _buf: &mut [u8]) -> Result<usize, Errno> {
+        Err(Errno::ENOTDIR)
+    }
+    /// Current readiness (POLLIN/POLLOUT/POLLHUP/POLLERR) without blocking.
+    fn poll(&self) -> u32 {
+        POLLIN | POLLOUT
+    }
+    /// The host fd behind the file, for mmap and for waiting in the host.
+    fn host_fd(&self) -> Option<i32> {
+        None
+    }
+    fn ioctl(
+        &self,
+        _request: u64,
+        _arg: u64,
+        _vm: &crate::mm::vma::VmaMap,
+    ) -> Result<usize, Errno> {
+        Err(Errno::ENOTTY)
+    }
+    fn truncate(&self, _len: u64) -> Result<(), Errno> {
+        Err(Errno::EINVAL)
+    }
+    fn sync(&self) -> Result<(), Errno> {
+        Ok(())
+    }
+    fn is_dir(&self) -> bool {
+        false
+    }
+    /// lseek on a file whose offset the host keeps (stdio inherited from the parent, whose
+    /// offset the parent shares); None when the kernel keeps the offset.
+    fn host_seek(&self, _offset: i64, _whence: u32) -> Option<Result<u64, Errno>> {
+        None
+    }
+    /// lseek on a directory: positions are the host's d_off cookies.
+    fn dir_seek(&self, _offset: i64, _whence: u32) -> Result<u64, Errno> {
+        Err(Errno::EINVAL)
+    }
+}
+
+/// An open file description.
+#[derive(Debug)]
+pub struct OpenFile {
+    pub ops: Box<dyn FileOps>,
+    /// Access mode and status flags (O_APPEND, O_NONBLOCK, ...), as F_GETFL reports them.
+    pub flags: AtomicU32,
+    pub offset: SpinLock<u64>,
+    /// The path in the instance that opened it (for /proc/self/fd and error messages).
+    pub path: String,
+}
+
+impl OpenFile {
+    pub fn new(ops: Box<dyn FileOps>, flags: u32, path: String) -> Self {
+        OpenFile {
+            ops,
+            flags: AtomicU32::new(flags & !(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY)),
+            offset: SpinLock::new(0),
+            path,
+        }
+    }
+
+    pub fn flags(&self) -> u32 {
+        self.flags.load(Ordering::Relaxed)
+    }
+
+    pub fn readable(&self) -> bool {
+        let f = self.flags();
+        f & O_PATH == 0 && matches!(f & O_ACCMODE, O_RDONLY | O_RDWR)
+    }
+
+    pub fn writable(&self) -> bool {
+        let f = self.flags();
+        f & O_PATH == 0 && matches!(f & O_ACCMODE, O_WRONLY | O_RDWR)
+    }
+
+    pub fn nonblocking(&self) -> bool {
+        self.flags() & O_NONBLOCK != 0
+    }
+
+    /// read(2): at the file offset for seekable files.
+    pub fn read(&self, buf: &mut [u8]) -> Result<usize, Errno> {
+        if !self.readable() {
+            return Err(Errno::EBADF);
+        }
+        if self.ops.is_dir() {
+            return Err(Errno::EISDIR);
+        }
+        if self.ops.seekable_size().is_some() {
+            let mut offset = self.offset.lock();
+            let n = self.ops.pread(buf, *offset)?;
+            *offset += n as u64;
+            Ok(n)
+        } else {
+            self.ops.read(self, buf)
+        }
+    }
+
+    /// write(2): at the file offset, or at the end with O_APPEND.
+    pub fn write(&self, buf: &[u8]) -> Result<usize, Errno> {
+        if !self.writable() {
+            return Err(Errno::EBADF);
+        }
+        match self.ops.seekable_size() {
+            Some(size) => {
+                let mut offset = self.offset.lock();
+                if self.flags() & O_APPEND != 0 {
+                    *offset = size?;
+                }
+                let n = self.ops.pwrite(buf, *offset)?;
+                *offset += n as u64;
+                Ok(n)
+            }
+            None => self.ops.write(self, buf),
+        }
+    }
+
+    pub fn seek(&self, offset: i64, whence: Whence) -> Result<u64, Errno> {
+        let raw_whence = match whence {
+            Whence::Set => 0,
+            Whence::Current => 1,
+            Whence::End => 2,
+        };
+        if let Some(result) = self.ops.host_seek(offset, raw_whence) {
+            return result;
+        }
+        if self.ops.is_dir() {
+            let raw = match whence {
+                Whence::Set => 0,
+                Whence::Current => 1,
+                Whence::End => 2,
+            };
+            return self.ops.dir_seek(offset, raw);
+        }
+        let size = self.ops.seekable_size().ok_or(Errno::ESPIPE)?;
+        let mut current = self.offset.lock();
+        let base = match whence {
+            Whence::Set => 0,
+            Whence::Current => *current as i64,
+            Whence::End => size? as i64,
+        };
+        let target = base.checked_add(offset).ok_or(Errno::EOVERFLOW)?;
+        if target < 0 {
+            return Err(Errno::EINVAL);
+        }
+        *current = target as u64;
+        Ok(target as u64)
+    }
+}

@@ -1,0 +1,9 @@
+//! Files: the fd table, open-file objects and the kinds of file behind them, and the VFS
+//! that turns app paths into open files.
+
+pub mod dev;
+pub mod fdtable;
+pub mod file;
+pub mod host_file;
+pub mod pipe;
+pub mod vfs;

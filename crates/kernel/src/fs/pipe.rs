@@ -1,0 +1,182 @@
+//! Pipes, served entirely in the kernel: a 64 KiB ring buffer shared by the two ends.
+//! A reader with nothing to read sleeps on a futex word that writers bump.
+
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use junction_abi::{structs::Stat, Errno};
+
+use super::file::{FileOps, OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT};
+use crate::sync::SpinLock;
+use crate::wait::WaitWord;
+
+pub const CAPACITY: usize = 65536;
+/// Writes of at most this many bytes are atomic (POSIX PIPE_BUF).
+const PIPE_BUF: usize = 4096;
+
+#[derive(Debug)]
+struct Shared {
+    buffer: SpinLock<VecDeque<u8>>,
+    readers: AtomicU32,
+    writers: AtomicU32,
+    /// Bumped on every change; sleepers wait on it.
+    changed: WaitWord,
+    ino: u64,
+}
+
+#[derive(Debug)]
+pub struct PipeEnd {
+    shared: Arc<Shared>,
+    write_end: bool,
+}
+
+static NEXT_INO: AtomicU32 = AtomicU32::new(1000);
+
+/// A new pipe: (read end, write end).
+pub fn new_pipe() -> (PipeEnd, PipeEnd) {
+    let shared = Arc::new(Shared {
+        buffer: SpinLock::new(VecDeque::new()),
+        readers: AtomicU32::new(1),
+        writers: AtomicU32::new(1),
+        changed: WaitWord::new(),
+        ino: u64::from(NEXT_INO.fetch_add(1, Ordering::Relaxed)),
+    });
+    (
+        PipeEnd {
+            shared: shared.clone(),
+            write_end: false,
+        },
+        PipeEnd {
+            shared,
+            write_end: true,
+        },
+    )
+}
+
+impl Drop for PipeEnd {
+    fn drop(&mut self) {
+        let count = if self.write_end {
+            &self.shared.writers
+        } else {
+            &self.shared.readers
+        };
+        count.fetch_sub(1, Ordering::AcqRel);
+        self.shared.changed.wake_all();
+    }
+}
+
+impl FileOps for PipeEnd {
+    fn read(&self, file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
+        if self.write_end {
+            return Err(Errno::EBADF);
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let seen = self.shared.changed.value();
+            {
+                let mut data = self.shared.buffer.lock();
+                if !data.is_empty() {
+                    let n = buf.len().min(data.len());
+                    for (slot, byte) in buf.iter_mut().zip(data.drain(..n)) {
+                        *slot = byte;
+                    }
+                    drop(data);
+                    self.shared.changed.wake_all();
+                    return Ok(n);
+                }
+            }
+            if self.shared.writers.load(Ordering::Acquire) == 0 {
+                return Ok(0);
+            }
+            if file.nonblocking() {
+                return Err(Errno::EAGAIN);
+            }
+            self.shared.changed.wait(seen)?;
+        }
+    }
+
+    fn write(&self, file: &OpenFile, buf: &[u8]) -> Result<usize, Errno> {
+        if !self.write_end {
+            return Err(Errno::EBADF);
+        }
+        let mut written = 0;
+        loop {
+            if self.shared.readers.load(Ordering::Acquire) == 0 {
+                crate::syscall::signal::raise_sigpipe();
+                return if written > 0 {
+                    Ok(written)
+                } else {
+                    Err(Errno::EPIPE)
+                };
+            }
+            let seen = self.shared.changed.value();
+            {
+                let mut data = self.shared.buffer.lock();
+                let room = CAPACITY - data.len();
+                let rest = &buf[written..];
+                // Small writes go in whole or not at all.
+                if room > 0 && (rest.len() > PIPE_BUF || room >= rest.len()) {
+                    let n = room.min(rest.len());
+                    data.extend(&rest[..n]);
+                    written += n;
+                    drop(data);
+                    self.shared.changed.wake_all();
+                    if written == buf.len() {
+                        return Ok(written);
+                    }
+                    continue;
+                }
+            }
+            if file.nonblocking() {
+                return if written > 0 {
+                    Ok(written)
+                } else {
+                    Err(Errno::EAGAIN)
+                };
+            }
+            self.shared.changed.wait(seen)?;
+        }
+    }
+
+    fn stat(&self) -> Result<Stat, Errno> {
+        let mut st = Stat::zeroed();
+        st.st_mode = 0o010600;
+        st.st_nlink = 1;
+        st.st_ino = self.shared.ino;
+        st.st_dev = super::dev::makedev(0, 14);
+        st.st_blksize = 4096;
+        Ok(st)
+    }
+
+    fn poll(&self) -> u32 {
+        let len = self.shared.buffer.lock().len();
+        if self.write_end {
+            if self.shared.readers.load(Ordering::Acquire) == 0 {
+                POLLERR
+            } else if CAPACITY - len >= PIPE_BUF {
+                POLLOUT
+            } else {
+                0
+            }
+        } else {
+            let mut ready = if len > 0 { POLLIN } else { 0 };
+            if self.shared.writers.load(Ordering::Acquire) == 0 {
+                ready |= POLLHUP;
+            }
+            ready
+        }
+    }
+
+    fn ioctl(&self, request: u64, arg: u64, vm: &crate::mm::vma::VmaMap) -> Result<usize, Errno> {
+        const FIONREAD: u64 = 0x541b;
+        if request == FIONREAD {
+            let len = self.shared.buffer.lock().len() as i32;
+            crate::user::write(vm, arg, &len)?;
+            return Ok(0);
+        }
+        Err(Errno::ENOTTY)
+    }
+}

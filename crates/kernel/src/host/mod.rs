@@ -1,0 +1,482 @@
+//! The host module: every call the kernel makes to the host kernel goes through here.
+//!
+//! Each wrapper is typed and returns `Result<_, Errno>`; the raw instruction is in [`raw`].
+//! After start-up a seccomp filter (crate::seccomp) allows exactly the calls listed in
+//! [`ALLOWED`], and only from this module's code range.
+
+pub mod raw;
+
+use junction_abi::{self as abi, Errno};
+
+/// The host calls the kernel makes after start-up, with why. The seccomp filter allows these
+/// and nothing else; `docs/security.md` lists them.
+pub const ALLOWED: &[(usize, &str)] = &[
+    (
+        abi::SYS_READ,
+        "data of host files, stdin and host pipes the instance was given",
+    ),
+    (abi::SYS_WRITE, "stdout/stderr and host files"),
+    (
+        abi::SYS_PREAD64,
+        "file reads at an offset the kernel tracks",
+    ),
+    (
+        abi::SYS_PWRITE64,
+        "file writes at an offset the kernel tracks",
+    ),
+    (abi::SYS_READV, "vectored reads of host files"),
+    (abi::SYS_WRITEV, "vectored writes of host files"),
+    (
+        abi::SYS_OPENAT2,
+        "opening files beneath the instance root (RESOLVE_IN_ROOT)",
+    ),
+    (abi::SYS_CLOSE, "closing host files the kernel opened"),
+    (abi::SYS_FSTAT, "metadata of open host files"),
+    (
+        abi::SYS_NEWFSTATAT,
+        "metadata of host files beneath the root",
+    ),
+    (abi::SYS_STATX, "metadata of host files beneath the root"),
+    (
+        abi::SYS_LSEEK,
+        "seeking host files (directories, end of file)",
+    ),
+    (
+        abi::SYS_GETDENTS64,
+        "directory listings of host directories",
+    ),
+    (abi::SYS_READLINKAT, "symlinks beneath the root"),
+    (abi::SYS_FACCESSAT2, "permission checks beneath the root"),
+    (
+        abi::SYS_IOCTL,
+        "terminal ioctls on the instance's stdio (TCGETS, TIOCGWINSZ, ...)",
+    ),
+    (abi::SYS_FCNTL, "status flags of host files"),
+    (abi::SYS_MKDIRAT, "directory operations in writable paths"),
+    (abi::SYS_UNLINKAT, "directory operations in writable paths"),
+    (abi::SYS_RENAMEAT2, "directory operations in writable paths"),
+    (
+        abi::SYS_FTRUNCATE,
+        "truncating host files in writable paths",
+    ),
+    (abi::SYS_FSYNC, "flushing host files"),
+    (abi::SYS_FDATASYNC, "flushing host files"),
+    (abi::SYS_FCHMOD, "modes of host files in writable paths"),
+    (
+        abi::SYS_UTIMENSAT,
+        "timestamps of host files in writable paths",
+    ),
+    (
+        abi::SYS_MMAP,
+        "app memory at addresses the kernel chose; file mappings",
+    ),
+    (
+        abi::SYS_MUNMAP,
+        "releasing memory below the reserved window",
+    ),
+    (
+        abi::SYS_MPROTECT,
+        "protections of app memory; rewriting syscall sites",
+    ),
+    (abi::SYS_MREMAP, "moving and growing app mappings"),
+    (abi::SYS_MADVISE, "page residency hints the host owns"),
+    (abi::SYS_MSYNC, "flushing shared file mappings"),
+    (abi::SYS_MINCORE, "page residency the host owns"),
+    (
+        abi::SYS_MEMFD_CREATE,
+        "backing store of tmpfs files (mmap-able)",
+    ),
+    (
+        abi::SYS_PPOLL,
+        "waiting on host fds (stdio) when the app blocks",
+    ),
+    (abi::SYS_RT_SIGACTION, "the kernel's own signal handlers"),
+    (
+        abi::SYS_RT_SIGPROCMASK,
+        "blocking host signals while the kernel works",
+    ),
+    (
+        abi::SYS_RT_SIGRETURN,
+        "leaving the kernel's signal handlers",
+    ),
+    (
+        abi::SYS_SIGALTSTACK,
+        "the kernel's per-thread signal stacks",
+    ),
+    (
+        abi::SYS_TGKILL,
+        "a fatal signal the app raised, delivered to the instance itself",
+    ),
+    (
+        abi::SYS_GETPID,
+        "the host pid, to signal the instance itself",
+    ),
+    (
+        abi::SYS_GETTID,
+        "the host tid, to signal the instance itself",
+    ),
+    (abi::SYS_CLOCK_GETTIME, "time, when the vDSO cannot answer"),
+    (abi::SYS_CLOCK_NANOSLEEP, "sleeping"),
+    (abi::SYS_GETRANDOM, "entropy for getrandom and AT_RANDOM"),
+    (abi::SYS_SCHED_YIELD, "yielding the core"),
+    (abi::SYS_SCHED_GETAFFINITY, "the cores the instance may use"),
+    (abi::SYS_GETRUSAGE, "CPU time of the instance"),
+    (abi::SYS_EXIT_GROUP, "ending the instance"),
+    (abi::SYS_EXIT, "ending a thread"),
+    (abi::SYS_PRCTL, "syscall user dispatch"),
+    (
+        abi::SYS_ARCH_PRCTL,
+        "GS base of each thread (the kernel's per-thread context)",
+    ),
+    (
+        abi::SYS_FUTEX,
+        "sleeping while the app waits on a kernel object",
+    ),
+];
+
+#[inline(always)]
+fn check(raw: isize) -> Result<usize, Errno> {
+    if (-4095..0).contains(&raw) {
+        Err(Errno::from_raw(-raw as i32).unwrap_or(Errno::EIO))
+    } else {
+        Ok(raw as usize)
+    }
+}
+
+/// A host call with up to six arguments.
+///
+/// # Safety
+/// As [`raw::syscall6`]: pointer arguments must be valid for the call.
+#[inline(always)]
+pub unsafe fn call(nr: usize, args: [usize; 6]) -> Result<usize, Errno> {
+    HOST_CALLS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    // SAFETY: forwarded to the caller.
+    check(unsafe { raw::syscall6(nr, args) })
+}
+
+/// How many host calls the kernel has made (for --stats: a served call's host-call count is
+/// the difference across it).
+pub static HOST_CALLS: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+macro_rules! args {
+    ($($a:expr),*) => {{
+        let mut out = [0usize; 6];
+        let given = [$($a as usize),*];
+        let mut i = 0;
+        while i < given.len() { out[i] = given[i]; i += 1; }
+        out
+    }};
+}
+pub(crate) use args;
+
+pub fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno> {
+    // SAFETY: buf is a valid slice.
+    unsafe { call(abi::SYS_WRITE, args!(fd, buf.as_ptr(), buf.len())) }
+}
+
+pub fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: buf is a valid, writable slice.
+    unsafe { call(abi::SYS_READ, args!(fd, buf.as_mut_ptr(), buf.len())) }
+}
+
+pub fn pread(fd: i32, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
+    // SAFETY: buf is a valid, writable slice.
+    unsafe {
+        call(
+            abi::SYS_PREAD64,
+            args!(fd, buf.as_mut_ptr(), buf.len(), offset),
+        )
+    }
+}
+
+pub fn pwrite(fd: i32, buf: &[u8], offset: u64) -> Result<usize, Errno> {
+    // SAFETY: buf is a valid slice.
+    unsafe {
+        call(
+            abi::SYS_PWRITE64,
+            args!(fd, buf.as_ptr(), buf.len(), offset),
+        )
+    }
+}
+
+/// Writes all of `buf`, retrying short writes and EINTR.
+pub fn write_all(fd: i32, mut buf: &[u8]) -> Result<(), Errno> {
+    while !buf.is_empty() {
+        match write(fd, buf) {
+            Ok(0) => return Err(Errno::EIO),
+            Ok(n) => buf = &buf[n.min(buf.len())..],
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+pub fn close(fd: i32) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    unsafe { call(abi::SYS_CLOSE, args!(fd)) }.map(|_| ())
+}
+
+/// `openat2(dirfd, path, how)`; `path` must end in NUL.
+pub fn openat2(dirfd: i32, path: &[u8], flags: u64, mode: u64, resolve: u64) -> Result<i32, Errno> {
+    debug_assert_eq!(path.last(), Some(&0));
+    let how = abi::structs::OpenHow {
+        flags,
+        mode,
+        resolve,
+    };
+    // SAFETY: path is NUL-terminated; how is a valid open_how of its size.
+    unsafe {
+        call(
+            abi::SYS_OPENAT2,
+            args!(
+                dirfd,
+                path.as_ptr(),
+                &how as *const abi::structs::OpenHow,
+                abi::structs::OpenHow::SIZE
+            ),
+        )
+    }
+    .map(|fd| fd as i32)
+}
+
+pub fn fstat(fd: i32) -> Result<abi::structs::Stat, Errno> {
+    let mut st = abi::structs::Stat::zeroed();
+    // SAFETY: st is a valid struct stat.
+    unsafe {
+        call(
+            abi::SYS_FSTAT,
+            args!(fd, &mut st as *mut abi::structs::Stat),
+        )
+    }?;
+    Ok(st)
+}
+
+/// `newfstatat(dirfd, path, flags)`; `path` must end in NUL.
+pub fn fstatat(dirfd: i32, path: &[u8], flags: u64) -> Result<abi::structs::Stat, Errno> {
+    debug_assert_eq!(path.last(), Some(&0));
+    let mut st = abi::structs::Stat::zeroed();
+    // SAFETY: path is NUL-terminated, st is a valid struct stat.
+    unsafe {
+        call(
+            abi::SYS_NEWFSTATAT,
+            args!(
+                dirfd,
+                path.as_ptr(),
+                &mut st as *mut abi::structs::Stat,
+                flags
+            ),
+        )
+    }?;
+    Ok(st)
+}
+
+pub fn lseek(fd: i32, offset: i64, whence: u32) -> Result<u64, Errno> {
+    // SAFETY: no pointers.
+    unsafe { call(abi::SYS_LSEEK, args!(fd, offset, whence)) }.map(|v| v as u64)
+}
+
+pub fn getdents64(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: buf is writable.
+    unsafe { call(abi::SYS_GETDENTS64, args!(fd, buf.as_mut_ptr(), buf.len())) }
+}
+
+/// `readlinkat(dirfd, path)`; `path` must end in NUL.
+pub fn readlinkat(dirfd: i32, path: &[u8], buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: path is NUL-terminated, buf writable.
+    unsafe {
+        call(
+            abi::SYS_READLINKAT,
+            args!(dirfd, path.as_ptr(), buf.as_mut_ptr(), buf.len()),
+        )
+    }
+}
+
+/// # Safety
+/// Mapping over memory in use (MAP_FIXED) replaces it: the caller owns that range.
+pub unsafe fn mmap(
+    addr: usize,
+    len: usize,
+    prot: u64,
+    flags: u64,
+    fd: i32,
+    offset: u64,
+) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    unsafe { call(abi::SYS_MMAP, args!(addr, len, prot, flags, fd, offset)) }
+}
+
+/// # Safety
+/// The caller owns the range.
+pub unsafe fn munmap(addr: usize, len: usize) -> Result<(), Errno> {
+    // SAFETY: forwarded to the caller.
+    unsafe { call(abi::SYS_MUNMAP, args!(addr, len)) }.map(|_| ())
+}
+
+/// # Safety
+/// The caller owns the range.
+pub unsafe fn mprotect(addr: usize, len: usize, prot: u64) -> Result<(), Errno> {
+    // SAFETY: forwarded to the caller.
+    unsafe { call(abi::SYS_MPROTECT, args!(addr, len, prot)) }.map(|_| ())
+}
+
+pub fn getrandom(buf: &mut [u8], flags: u32) -> Result<usize, Errno> {
+    // SAFETY: buf is writable.
+    unsafe {
+        call(
+            abi::SYS_GETRANDOM,
+            args!(buf.as_mut_ptr(), buf.len(), flags),
+        )
+    }
+}
+
+/// Fills `buf` with host entropy.
+pub fn random_bytes(buf: &mut [u8]) {
+    let mut done = 0;
+    while done < buf.len() {
+        match getrandom(&mut buf[done..], 0) {
+            Ok(n) => done += n,
+            Err(Errno::EINTR) => {}
+            Err(_) => break,
+        }
+    }
+}
+
+pub fn clock_gettime(clock: u32) -> Result<abi::structs::Timespec, Errno> {
+    let mut ts = abi::structs::Timespec::zeroed();
+    // SAFETY: ts is a valid timespec.
+    unsafe {
+        call(
+            abi::SYS_CLOCK_GETTIME,
+            args!(clock, &mut ts as *mut abi::structs::Timespec),
+        )
+    }?;
+    Ok(ts)
+}
+
+pub fn exit_group(code: i32) -> ! {
+    // SAFETY: ends the process.
+    let _ = unsafe { call(abi::SYS_EXIT_GROUP, args!(code)) };
+    // exit_group cannot fail; if the filter ever stopped it, do not return into the caller.
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+pub fn getpid() -> i32 {
+    // SAFETY: no arguments.
+    unsafe { call(abi::SYS_GETPID, [0; 6]) }.map_or(0, |v| v as i32)
+}
+
+pub fn gettid() -> i32 {
+    // SAFETY: no arguments.
+    unsafe { call(abi::SYS_GETTID, [0; 6]) }.map_or(0, |v| v as i32)
+}
+
+pub fn tgkill(pid: i32, tid: i32, sig: i32) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    unsafe { call(abi::SYS_TGKILL, args!(pid, tid, sig)) }.map(|_| ())
+}
+
+/// # Safety
+/// `act` must be a valid kernel sigaction whose handler is kernel code.
+pub unsafe fn rt_sigaction(
+    sig: i32,
+    act: Option<&abi::structs::KernelSigaction>,
+) -> Result<abi::structs::KernelSigaction, Errno> {
+    let mut old = abi::structs::KernelSigaction::zeroed();
+    let act_ptr = act.map_or(core::ptr::null(), |a| {
+        a as *const abi::structs::KernelSigaction
+    });
+    // SAFETY: forwarded to the caller; old is writable.
+    unsafe {
+        call(
+            abi::SYS_RT_SIGACTION,
+            args!(
+                sig,
+                act_ptr,
+                &mut old as *mut abi::structs::KernelSigaction,
+                8
+            ),
+        )
+    }?;
+    Ok(old)
+}
+
+pub fn rt_sigprocmask(how: u32, set: Option<u64>) -> Result<u64, Errno> {
+    let mut old: u64 = 0;
+    let set_val = set.unwrap_or(0);
+    let set_ptr = if set.is_some() {
+        &set_val as *const u64
+    } else {
+        core::ptr::null()
+    };
+    // SAFETY: set and old are valid 8-byte sigsets.
+    unsafe {
+        call(
+            abi::SYS_RT_SIGPROCMASK,
+            args!(how, set_ptr, &mut old as *mut u64, 8),
+        )
+    }?;
+    Ok(old)
+}
+
+/// # Safety
+/// The stack must stay mapped while it is installed.
+pub unsafe fn sigaltstack(stack: &abi::structs::StackT) -> Result<(), Errno> {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        call(
+            abi::SYS_SIGALTSTACK,
+            args!(stack as *const abi::structs::StackT, 0),
+        )
+    }
+    .map(|_| ())
+}
+
+/// # Safety
+/// prctl options can change the process in any way; the caller knows which one it uses.
+pub unsafe fn prctl(option: u64, a2: u64, a3: u64, a4: u64, a5: u64) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    unsafe { call(abi::SYS_PRCTL, args!(option, a2, a3, a4, a5)) }
+}
+
+pub fn ioctl(fd: i32, request: u64, arg: usize) -> Result<usize, Errno> {
+    // SAFETY: callers pass requests whose argument is `arg`'s memory of the right size.
+    unsafe { call(abi::SYS_IOCTL, args!(fd, request, arg)) }
+}
+
+pub fn fcntl(fd: i32, cmd: u32, arg: u64) -> Result<usize, Errno> {
+    // SAFETY: the commands the kernel uses take integers.
+    unsafe { call(abi::SYS_FCNTL, args!(fd, cmd, arg)) }
+}
+
+pub fn memfd_create(name: &[u8], flags: u32) -> Result<i32, Errno> {
+    debug_assert_eq!(name.last(), Some(&0));
+    // SAFETY: name is NUL-terminated.
+    unsafe { call(abi::SYS_MEMFD_CREATE, args!(name.as_ptr(), flags)) }.map(|fd| fd as i32)
+}
+
+pub fn ftruncate(fd: i32, len: u64) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    unsafe { call(abi::SYS_FTRUNCATE, args!(fd, len)) }.map(|_| ())
+}
+
+pub fn sched_getaffinity(mask: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: mask is writable.
+    unsafe {
+        call(
+            abi::SYS_SCHED_GETAFFINITY,
+            args!(0, mask.len(), mask.as_mut_ptr()),
+        )
+    }
+}
+
+pub fn ppoll(
+    fds: &mut [abi::structs::Pollfd],
+    timeout: Option<&abi::structs::Timespec>,
+) -> Result<usize, Errno> {
+    let t = timeout.map_or(core::ptr::null(), |t| t as *const abi::structs::Timespec);
+    // SAFETY: fds is a writable pollfd array; t a valid timespec or null.
+    unsafe { call(abi::SYS_PPOLL, args!(fds.as_mut_ptr(), fds.len(), t, 0, 8)) }
+}

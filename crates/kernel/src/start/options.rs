@@ -1,0 +1,161 @@
+//! The kernel's command line.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub const USAGE: &str = "\
+usage: junction-kernel [OPTIONS] [--] PROGRAM [ARGS...]
+       junction-kernel --info [--json]
+
+Runs PROGRAM under the Junction kernel, its syscalls served in user space.
+
+options:
+  --root DIR        the instance's file system root (read-only unless --rw); default /
+  --rw PATH         make PATH (an instance path) writable; repeatable
+  --env K=V         set an environment variable for the program; repeatable
+  --clear-env       start from an empty environment instead of the kernel's own
+  --cwd DIR         the program's working directory (an instance path); default /
+                    with --root, else the current directory
+  --trace           print every syscall, strace-like, to stderr, with how it was served
+  --trace-file FILE write the trace to FILE instead
+  --stats           at exit, print per-syscall counts, host calls and time to stderr
+  --stats-json FILE write the same statistics as JSON to FILE
+  --no-rewrite      keep every syscall site on the SIGSYS path (no call rewriting)
+  --no-seccomp      do not install the seccomp filter (debugging only)
+  --info            print what this machine allows and exit; --json for JSON
+  --help, --version
+";
+
+#[derive(Debug, Default)]
+pub struct Options {
+    pub root: Option<String>,
+    pub rw: Vec<String>,
+    pub env: Vec<Vec<u8>>,
+    pub clear_env: bool,
+    pub cwd: Option<String>,
+    pub trace: bool,
+    pub trace_file: Option<String>,
+    pub stats: bool,
+    pub stats_json: Option<String>,
+    pub rewrite: bool,
+    pub seccomp: bool,
+    pub info: bool,
+    pub json: bool,
+    pub help: bool,
+    pub version: bool,
+    /// PROGRAM and its arguments.
+    pub argv: Vec<Vec<u8>>,
+}
+
+/// Parses the kernel's arguments (without argv[0]). Errors are one line for the user.
+pub fn parse(args: &[&[u8]]) -> Result<Options, String> {
+    let mut o = Options {
+        rewrite: true,
+        seccomp: true,
+        ..Options::default()
+    };
+    let mut i = 0;
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    while i < args.len() {
+        let arg = args[i];
+        let mut value = |name: &str| -> Result<String, String> {
+            i += 1;
+            args.get(i)
+                .map(|v| text(v))
+                .ok_or_else(|| alloc::format!("{name} needs a value (see --help)"))
+        };
+        match arg {
+            b"--" => {
+                i += 1;
+                break;
+            }
+            b"--root" => o.root = Some(value("--root")?),
+            b"--rw" => o.rw.push(value("--rw")?),
+            b"--env" => {
+                let v = value("--env")?;
+                if !v.contains('=') || v.starts_with('=') {
+                    return Err(alloc::format!("--env {v}: expected K=V (see --help)"));
+                }
+                o.env.push(v.into_bytes());
+            }
+            b"--clear-env" => o.clear_env = true,
+            b"--cwd" => o.cwd = Some(value("--cwd")?),
+            b"--trace" => o.trace = true,
+            b"--trace-file" => {
+                o.trace = true;
+                o.trace_file = Some(value("--trace-file")?);
+            }
+            b"--stats" => o.stats = true,
+            b"--stats-json" => o.stats_json = Some(value("--stats-json")?),
+            b"--no-rewrite" => o.rewrite = false,
+            b"--no-seccomp" => o.seccomp = false,
+            b"--info" => o.info = true,
+            b"--json" => o.json = true,
+            b"--help" | b"-h" => o.help = true,
+            b"--version" => o.version = true,
+            other if other.starts_with(b"-") => {
+                return Err(alloc::format!(
+                    "unknown option {} (see --help)",
+                    text(other)
+                ));
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    o.argv = args[i..].iter().map(|a| a.to_vec()).collect();
+    if !o.info && !o.help && !o.version && o.argv.is_empty() {
+        return Err(String::from("no program given (see --help)"));
+    }
+    for path in o.rw.iter().chain(o.cwd.iter()) {
+        if !path.starts_with('/') {
+            return Err(alloc::format!("{path}: instance paths must be absolute"));
+        }
+    }
+    Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Options, String> {
+        let bytes: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        parse(&bytes)
+    }
+
+    #[test]
+    fn program_and_options() {
+        let o = p(&[
+            "--root", "/srv", "--rw", "/tmp", "--env", "A=1", "--stats", "ls", "-la",
+        ])
+        .unwrap();
+        assert_eq!(o.root.as_deref(), Some("/srv"));
+        assert_eq!(o.rw, ["/tmp"]);
+        assert!(o.stats && o.rewrite);
+        assert_eq!(o.argv, [b"ls".to_vec(), b"-la".to_vec()]);
+        let o = p(&["--", "--weird"]).unwrap();
+        assert_eq!(o.argv, [b"--weird".to_vec()]);
+    }
+
+    #[test]
+    fn errors_are_one_line() {
+        assert_eq!(p(&[]).unwrap_err(), "no program given (see --help)");
+        assert_eq!(
+            p(&["--bogus", "ls"]).unwrap_err(),
+            "unknown option --bogus (see --help)"
+        );
+        assert_eq!(
+            p(&["--env", "X", "ls"]).unwrap_err(),
+            "--env X: expected K=V (see --help)"
+        );
+        assert_eq!(
+            p(&["--root"]).unwrap_err(),
+            "--root needs a value (see --help)"
+        );
+        assert_eq!(
+            p(&["--rw", "tmp", "ls"]).unwrap_err(),
+            "tmp: instance paths must be absolute"
+        );
+    }
+}

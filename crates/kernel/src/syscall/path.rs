@@ -1,0 +1,364 @@
+//! Calls that take paths: open/openat/creat, the stat family, access, readlink, getcwd,
+//! chdir, and directory operations (allowed only inside --rw paths). Paths are resolved by
+//! the VFS (crate::fs::vfs); host files are looked up beneath the root with RESOLVE_IN_ROOT.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use junction_abi::{
+    structs::{Stat, Statx},
+    Errno,
+};
+
+use super::Args;
+use crate::fs::fdtable::FdEntry;
+use crate::fs::file::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH};
+use crate::fs::vfs::{absolute, Place};
+use crate::{host, state, user};
+
+const AT_FDCWD: i32 = -100;
+const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+const AT_REMOVEDIR: u64 = 0x200;
+const AT_EMPTY_PATH: u64 = 0x1000;
+
+/// The absolute instance path for (dirfd, path).
+fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+    let k = state::lock();
+    let raw = user::path(&k.vm.vmas, path_addr)?;
+    let path = core::str::from_utf8(&raw).map_err(|_| Errno::ENOENT)?;
+    if path.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    if path.starts_with('/') {
+        return Ok(absolute("/", path));
+    }
+    let base = if dirfd == AT_FDCWD {
+        k.cwd.clone()
+    } else {
+        let file = k.fds.file(dirfd)?;
+        if !file.ops.is_dir() {
+            return Err(Errno::ENOTDIR);
+        }
+        file.path.clone()
+    };
+    Ok(absolute(&base, path))
+}
+
+fn do_open(dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> Result<u64, Errno> {
+    let abs = resolve(dirfd, path_addr)?;
+    let mode = mode & !state::lock().umask & 0o7777;
+    let cloexec = flags & O_CLOEXEC != 0;
+    let file = {
+        let k = state::lock();
+        if let Place::DevFd(fd) = k.vfs.place(&abs) {
+            // /dev/stdin and friends reopen the fd's file, as Linux's /proc/self/fd does.
+            let file = k.fds.file(fd).map_err(|_| Errno::ENOENT)?;
+            drop(k);
+            let mut k = state::lock();
+            return k.fds.insert(FdEntry { file, cloexec }).map(|fd| fd as u64);
+        }
+        drop(k);
+        // Open outside the lock: the host lookup may take a while.
+        let vfs = &state::lock().vfs as *const crate::fs::vfs::Vfs;
+        // SAFETY: the VFS lives as long as the kernel state and is never replaced.
+        unsafe { &*vfs }.open(&abs, flags, mode)?
+    };
+    let mut k = state::lock();
+    k.fds
+        .insert(FdEntry {
+            file: Arc::new(file),
+            cloexec,
+        })
+        .map(|fd| fd as u64)
+}
+
+pub fn open(a: &Args) -> Result<u64, Errno> {
+    do_open(AT_FDCWD, a[0], a[1] as u32, a[2] as u32)
+}
+
+pub fn openat(a: &Args) -> Result<u64, Errno> {
+    do_open(a[0] as i32, a[1], a[2] as u32, a[3] as u32)
+}
+
+pub fn creat(a: &Args) -> Result<u64, Errno> {
+    do_open(AT_FDCWD, a[0], O_CREAT | 0o1 | 0o1000, a[1] as u32)
+}
+
+fn stat_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<Stat, Errno> {
+    if flags & AT_EMPTY_PATH != 0 {
+        let empty = {
+            let k = state::lock();
+            user::path(&k.vm.vmas, path_addr)?.is_empty()
+        };
+        if empty {
+            let file = if dirfd == AT_FDCWD {
+                let cwd = state::lock().cwd.clone();
+                return state::lock().vfs.stat(&cwd, true);
+            } else {
+                state::lock().fds.file(dirfd)?
+            };
+            return file.ops.stat();
+        }
+    }
+    let abs = resolve(dirfd, path_addr)?;
+    let k = state::lock();
+    if let Place::DevFd(fd) = k.vfs.place(&abs) {
+        return k.fds.file(fd).map_err(|_| Errno::ENOENT)?.ops.stat();
+    }
+    k.vfs.stat(&abs, flags & AT_SYMLINK_NOFOLLOW == 0)
+}
+
+fn write_stat(addr: u64, st: &Stat) -> Result<u64, Errno> {
+    user::write(&state::lock().vm.vmas, addr, st)?;
+    Ok(0)
+}
+
+pub fn stat(a: &Args) -> Result<u64, Errno> {
+    write_stat(a[1], &stat_at(AT_FDCWD, a[0], 0)?)
+}
+
+pub fn lstat(a: &Args) -> Result<u64, Errno> {
+    write_stat(a[1], &stat_at(AT_FDCWD, a[0], AT_SYMLINK_NOFOLLOW)?)
+}
+
+pub fn newfstatat(a: &Args) -> Result<u64, Errno> {
+    if a[3] & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    write_stat(a[2], &stat_at(a[0] as i32, a[1], a[3])?)
+}
+
+fn major(dev: u64) -> u32 {
+    (((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff)) as u32
+}
+
+fn minor(dev: u64) -> u32 {
+    (((dev >> 12) & 0xffff_ff00) | (dev & 0xff)) as u32
+}
+
+/// statx from the stat fields (the basic mask; no birth time).
+pub fn statx(a: &Args) -> Result<u64, Errno> {
+    let st = stat_at(a[0] as i32, a[1], a[2])?;
+    let mut x = Statx::zeroed();
+    x.stx_mask = 0x7ff;
+    x.stx_blksize = st.st_blksize as u32;
+    x.stx_nlink = st.st_nlink as u32;
+    x.stx_uid = st.st_uid;
+    x.stx_gid = st.st_gid;
+    x.stx_mode = st.st_mode as u16;
+    x.stx_ino = st.st_ino;
+    x.stx_size = st.st_size as u64;
+    x.stx_blocks = st.st_blocks as u64;
+    x.stx_atime_sec = st.st_atime;
+    x.stx_atime_nsec = st.st_atime_nsec as u32;
+    x.stx_mtime_sec = st.st_mtime;
+    x.stx_mtime_nsec = st.st_mtime_nsec as u32;
+    x.stx_ctime_sec = st.st_ctime;
+    x.stx_ctime_nsec = st.st_ctime_nsec as u32;
+    x.stx_rdev_major = major(st.st_rdev);
+    x.stx_rdev_minor = minor(st.st_rdev);
+    x.stx_dev_major = major(st.st_dev);
+    x.stx_dev_minor = minor(st.st_dev);
+    user::write(&state::lock().vm.vmas, a[4], &x)?;
+    Ok(0)
+}
+
+const W_OK: u64 = 2;
+const X_OK: u64 = 1;
+
+fn access_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
+    if mode & !7 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let abs = resolve(dirfd, path_addr)?;
+    let k = state::lock();
+    let st = match k.vfs.place(&abs) {
+        Place::DevFd(fd) => k.fds.file(fd).map_err(|_| Errno::ENOENT)?.ops.stat()?,
+        _ => k.vfs.stat(&abs, true)?,
+    };
+    if mode & W_OK != 0 && matches!(k.vfs.place(&abs), Place::Root(_)) && !k.vfs.is_writable(&abs) {
+        return Err(Errno::EROFS);
+    }
+    // The instance runs as the host user; root may execute anything with an x bit.
+    if mode & X_OK != 0 && st.st_mode & 0o111 == 0 && st.st_mode & 0o170000 != 0o040000 {
+        return Err(Errno::EACCES);
+    }
+    let uid = crate::start::host_aux().euid;
+    if uid != 0 {
+        let shift = if u64::from(st.st_uid) == uid { 6 } else { 0 };
+        let bits = (st.st_mode >> shift) & 7;
+        if u64::from(bits) & mode != mode {
+            return Err(Errno::EACCES);
+        }
+    }
+    Ok(0)
+}
+
+pub fn access(a: &Args) -> Result<u64, Errno> {
+    access_at(AT_FDCWD, a[0], a[1])
+}
+
+pub fn faccessat(a: &Args) -> Result<u64, Errno> {
+    access_at(a[0] as i32, a[1], a[2])
+}
+
+fn readlink_at(dirfd: i32, path_addr: u64, buf_addr: u64, size: u64) -> Result<u64, Errno> {
+    if (size as i64) <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    let abs = resolve(dirfd, path_addr)?;
+    let mut target = [0u8; 4096];
+    let k = state::lock();
+    let n = if abs == "/proc/self/exe" {
+        let exe = k.exe.as_bytes();
+        target[..exe.len()].copy_from_slice(exe);
+        exe.len()
+    } else {
+        k.vfs.readlink(&abs, &mut target)?
+    };
+    let n = n.min(size as usize);
+    user::slice_mut(&k.vm.vmas, buf_addr, n)?.copy_from_slice(&target[..n]);
+    Ok(n as u64)
+}
+
+pub fn readlink(a: &Args) -> Result<u64, Errno> {
+    readlink_at(AT_FDCWD, a[0], a[1], a[2])
+}
+
+pub fn readlinkat(a: &Args) -> Result<u64, Errno> {
+    readlink_at(a[0] as i32, a[1], a[2], a[3])
+}
+
+pub fn getcwd(a: &Args) -> Result<u64, Errno> {
+    let k = state::lock();
+    let len = k.cwd.len() + 1;
+    if (a[1] as usize) < len {
+        return Err(Errno::ERANGE);
+    }
+    let out = user::slice_mut(&k.vm.vmas, a[0], len)?;
+    out[..len - 1].copy_from_slice(k.cwd.as_bytes());
+    out[len - 1] = 0;
+    Ok(len as u64)
+}
+
+fn set_cwd(abs: String) -> Result<u64, Errno> {
+    let st = state::lock().vfs.stat(&abs, true)?;
+    if st.st_mode & 0o170000 != 0o040000 {
+        return Err(Errno::ENOTDIR);
+    }
+    state::lock().cwd = abs;
+    Ok(0)
+}
+
+pub fn chdir(a: &Args) -> Result<u64, Errno> {
+    set_cwd(resolve(AT_FDCWD, a[0])?)
+}
+
+pub fn fchdir(a: &Args) -> Result<u64, Errno> {
+    let file = state::lock().fds.file(a[0] as i32)?;
+    if !file.ops.is_dir() {
+        return Err(Errno::ENOTDIR);
+    }
+    set_cwd(file.path.clone())
+}
+
+/// Runs a host directory operation on (parent fd, name) inside a writable path.
+fn in_parent(
+    dirfd: i32,
+    path_addr: u64,
+    op: impl FnOnce(i32, &[u8]) -> Result<usize, Errno>,
+) -> Result<u64, Errno> {
+    let abs = resolve(dirfd, path_addr)?;
+    let (parent_fd, name) = state::lock().vfs.parent_for_write(&abs)?;
+    let mut cname: Vec<u8> = Vec::with_capacity(name.len() + 1);
+    cname.extend_from_slice(name.as_bytes());
+    cname.push(0);
+    let result = op(parent_fd, &cname);
+    let _ = host::close(parent_fd);
+    result.map(|_| 0)
+}
+
+fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
+    let mode = mode & !u64::from(state::lock().umask) & 0o7777;
+    in_parent(dirfd, path_addr, |fd, name| {
+        // SAFETY: name is NUL-terminated.
+        unsafe {
+            host::call(
+                junction_abi::SYS_MKDIRAT,
+                host::args!(fd, name.as_ptr(), mode),
+            )
+        }
+    })
+}
+
+pub fn mkdir(a: &Args) -> Result<u64, Errno> {
+    mkdir_at(AT_FDCWD, a[0], a[1])
+}
+
+pub fn mkdirat(a: &Args) -> Result<u64, Errno> {
+    mkdir_at(a[0] as i32, a[1], a[2])
+}
+
+fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
+    if flags & !AT_REMOVEDIR != 0 {
+        return Err(Errno::EINVAL);
+    }
+    in_parent(dirfd, path_addr, |fd, name| {
+        // SAFETY: name is NUL-terminated.
+        unsafe {
+            host::call(
+                junction_abi::SYS_UNLINKAT,
+                host::args!(fd, name.as_ptr(), flags),
+            )
+        }
+    })
+}
+
+pub fn unlink(a: &Args) -> Result<u64, Errno> {
+    unlink_at(AT_FDCWD, a[0], 0)
+}
+
+pub fn rmdir(a: &Args) -> Result<u64, Errno> {
+    unlink_at(AT_FDCWD, a[0], AT_REMOVEDIR)
+}
+
+pub fn unlinkat(a: &Args) -> Result<u64, Errno> {
+    unlink_at(a[0] as i32, a[1], a[2])
+}
+
+fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result<u64, Errno> {
+    let new_abs = resolve(newdir, new)?;
+    let (new_parent, new_name) = state::lock().vfs.parent_for_write(&new_abs)?;
+    let mut cnew: Vec<u8> = new_name.as_bytes().to_vec();
+    cnew.push(0);
+    let result = in_parent(olddir, old, |fd, name| {
+        // SAFETY: both names are NUL-terminated.
+        unsafe {
+            host::call(
+                junction_abi::SYS_RENAMEAT2,
+                host::args!(fd, name.as_ptr(), new_parent, cnew.as_ptr(), flags),
+            )
+        }
+    });
+    let _ = host::close(new_parent);
+    result
+}
+
+pub fn rename(a: &Args) -> Result<u64, Errno> {
+    rename_at(AT_FDCWD, a[0], AT_FDCWD, a[1], 0)
+}
+
+pub fn renameat2(a: &Args) -> Result<u64, Errno> {
+    rename_at(a[0] as i32, a[1], a[2] as i32, a[3], a[4])
+}
+
+pub fn umask(a: &Args) -> Result<u64, Errno> {
+    let mut k = state::lock();
+    let old = k.umask;
+    k.umask = a[0] as u32 & 0o777;
+    Ok(u64::from(old))
+}
+
+#[allow(dead_code)]
+const _FLAGS_USED: u32 = O_DIRECTORY | O_NOFOLLOW | O_PATH;

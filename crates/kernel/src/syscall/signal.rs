@@ -1,0 +1,185 @@
+//! Signal tables and masks, owned by the kernel: rt_sigaction, rt_sigprocmask, sigaltstack,
+//! and kill/tgkill/tkill of the instance itself. Delivery of caught signals to app handlers
+//! comes with the threads-and-signals work; a signal whose disposition is the default is
+//! acted on now (the instance dies by it, exactly as natively).
+
+use junction_abi::{
+    self as abi,
+    structs::{KernelSigaction, StackT},
+    Errno,
+};
+
+use super::Args;
+use crate::{state, user};
+
+const SIG_DFL: u64 = 0;
+const SIG_IGN: u64 = 1;
+const SIG_BLOCK: u64 = 0;
+const SIG_UNBLOCK: u64 = 1;
+const SIG_SETMASK: u64 = 2;
+const UNBLOCKABLE: u64 = (1 << (abi::SIGKILL - 1)) | (1 << (abi::SIGSTOP - 1));
+
+fn check_signal(sig: u64) -> Result<usize, Errno> {
+    if (1..=64).contains(&sig) {
+        Ok(sig as usize)
+    } else {
+        Err(Errno::EINVAL)
+    }
+}
+
+pub fn rt_sigaction(a: &Args) -> Result<u64, Errno> {
+    let sig = check_signal(a[0])?;
+    if a[3] != 8 {
+        return Err(Errno::EINVAL);
+    }
+    let mut k = state::lock();
+    let old = k.signals.actions[sig - 1];
+    if a[1] != 0 {
+        if sig as i32 == abi::SIGKILL || sig as i32 == abi::SIGSTOP {
+            return Err(Errno::EINVAL);
+        }
+        let mut new: KernelSigaction = user::read(&k.vm.vmas, a[1])?;
+        new.sa_mask &= !UNBLOCKABLE;
+        k.signals.actions[sig - 1] = new;
+        // SIGSYS is the kernel's own entry: the app's SIGSYS disposition stays virtual.
+        if sig as i32 != abi::SIGSYS {
+            mirror_ignore(sig as i32, new.sa_handler);
+        }
+    }
+    if a[2] != 0 {
+        user::write(&k.vm.vmas, a[2], &old)?;
+    }
+    Ok(0)
+}
+
+/// Ignoring a signal must hold for signals the host raises on the instance (SIGPIPE from a
+/// host pipe, SIGINT from the terminal): mirror SIG_IGN, and SIG_DFL when it is restored.
+/// A handler is recorded only (delivery arrives with the signals work), so the host keeps
+/// the default action for it.
+fn mirror_ignore(sig: i32, handler: u64) {
+    let host_handler = if handler == SIG_IGN { SIG_IGN } else { SIG_DFL };
+    let action = KernelSigaction {
+        sa_handler: host_handler,
+        sa_flags: 0,
+        sa_restorer: 0,
+        sa_mask: 0,
+    };
+    // SAFETY: SIG_IGN/SIG_DFL need no handler code.
+    let _ = unsafe { crate::host::rt_sigaction(sig, Some(&action)) };
+}
+
+pub fn rt_sigprocmask(a: &Args) -> Result<u64, Errno> {
+    if a[3] != 8 {
+        return Err(Errno::EINVAL);
+    }
+    let mut k = state::lock();
+    let old = k.signals.mask;
+    if a[1] != 0 {
+        let set: u64 = user::read(&k.vm.vmas, a[1])?;
+        let new = match a[0] {
+            SIG_BLOCK => old | set,
+            SIG_UNBLOCK => old & !set,
+            SIG_SETMASK => set,
+            _ => return Err(Errno::EINVAL),
+        };
+        k.signals.mask = new & !UNBLOCKABLE;
+    }
+    if a[2] != 0 {
+        user::write(&k.vm.vmas, a[2], &old)?;
+    }
+    Ok(0)
+}
+
+const SS_ONSTACK: i32 = 1;
+const SS_DISABLE: i32 = 2;
+const SS_AUTODISARM: i32 = 1 << 31;
+
+pub fn sigaltstack(a: &Args) -> Result<u64, Errno> {
+    let mut k = state::lock();
+    let old = k.signals.altstack;
+    if a[0] != 0 {
+        let new: StackT = user::read(&k.vm.vmas, a[0])?;
+        if new.ss_flags & !(SS_DISABLE | SS_AUTODISARM | SS_ONSTACK) != 0 {
+            return Err(Errno::EINVAL);
+        }
+        if new.ss_flags & SS_DISABLE == 0
+            && new.ss_size < crate::start::host_aux().minsigstksz.max(2048)
+        {
+            return Err(Errno::ENOMEM);
+        }
+        k.signals.altstack = new;
+    }
+    if a[1] != 0 {
+        let mut reported = old;
+        if reported.ss_size == 0 {
+            reported.ss_flags = SS_DISABLE;
+        }
+        user::write(&k.vm.vmas, a[1], &reported)?;
+    }
+    Ok(0)
+}
+
+/// What the default action of a signal does.
+fn default_is_ignore(sig: i32) -> bool {
+    sig == abi::SIGCHLD || sig == abi::SIGURG || sig == abi::SIGWINCH || sig == abi::SIGCONT
+}
+
+/// A signal sent by the app to its own instance.
+fn send_to_self(sig: u64) -> Result<u64, Errno> {
+    if sig == 0 {
+        return Ok(0);
+    }
+    let sig = check_signal(sig)? as i32;
+    let k = state::lock();
+    let action = k.signals.actions[sig as usize - 1];
+    let blocked =
+        k.signals.mask & (1 << (sig - 1)) != 0 && sig != abi::SIGKILL && sig != abi::SIGSTOP;
+    drop(k);
+    if action.sa_handler == SIG_IGN || (action.sa_handler == SIG_DFL && default_is_ignore(sig)) {
+        return Ok(0);
+    }
+    if action.sa_handler == SIG_DFL && !blocked {
+        crate::start::flush_before_exit();
+        crate::signal_exit::die_by_signal(sig);
+    }
+    // A caught or blocked signal: queueing and delivery to app handlers are not served yet.
+    Err(Errno::ENOSYS)
+}
+
+pub fn kill(a: &Args) -> Result<u64, Errno> {
+    let pid = a[0] as i32;
+    let own = state::lock().pid;
+    if pid == own || pid == 0 || pid == -own {
+        send_to_self(a[1])
+    } else if pid == -1 {
+        Err(Errno::EPERM)
+    } else {
+        Err(Errno::ESRCH)
+    }
+}
+
+pub fn tgkill(a: &Args) -> Result<u64, Errno> {
+    let own = state::lock().pid;
+    if (a[0] as i32) <= 0 || (a[1] as i32) <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if a[0] as i32 != own || a[1] as i32 != crate::arch::context::current().tid {
+        return Err(Errno::ESRCH);
+    }
+    send_to_self(a[2])
+}
+
+pub fn tkill(a: &Args) -> Result<u64, Errno> {
+    if (a[0] as i32) <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if a[0] as i32 != crate::arch::context::current().tid {
+        return Err(Errno::ESRCH);
+    }
+    send_to_self(a[1])
+}
+
+/// A write to a pipe without readers raises SIGPIPE on the writer.
+pub fn raise_sigpipe() {
+    let _ = send_to_self(abi::SIGPIPE as u64);
+}

@@ -1,0 +1,239 @@
+import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { KernelNotFoundError, kernelPath } from "./kernel-path.js";
+
+/** How to run one program under the kernel. Every field but `program` is optional. */
+export interface RunOptions {
+  /** The program to run, a path inside the root. */
+  program: string;
+  /** The program's arguments after argv[0]. */
+  args?: readonly string[];
+  /** The instance's file system root (`--root`); read-only except for `rw`. */
+  root?: string;
+  /** Paths inside the root made writable (`--rw`, once per path). */
+  rw?: readonly string[];
+  /** Environment variables set for the program (`--env K=V`, in insertion order). */
+  env?: Readonly<Record<string, string>>;
+  /** Start the program from an empty environment instead of the kernel's own (`--clear-env`). */
+  clearEnv?: boolean;
+  /** The program's working directory (`--cwd`), a path inside the root. */
+  cwd?: string;
+  /** Print every syscall to stderr, strace-like (`--trace`). */
+  trace?: boolean;
+  /** Print per-syscall counts and times to stderr at exit (`--stats`). */
+  stats?: boolean;
+  /** Write the same statistics as JSON to this file (`--stats-json`). */
+  statsJson?: string;
+  /** Rewrite syscall sites into direct calls (default `true`; `false` passes `--no-rewrite`). */
+  rewrite?: boolean;
+  /**
+   * `"pipe"` (default): collect stdout and stderr into the result; stdin is empty unless
+   * `input` is given. `"inherit"`: the program uses this process's stdin, stdout and stderr.
+   */
+  stdio?: "inherit" | "pipe";
+  /** Bytes written to the program's stdin, which is then closed (either `stdio` mode). */
+  input?: string | Uint8Array;
+  /** The kernel binary to use instead of `kernelPath()`. */
+  kernel?: string;
+}
+
+/** How the program ended. */
+export interface RunResult {
+  /** The exit status, or `null` when the program was killed by a signal. */
+  status: number | null;
+  /** The signal that killed the program, or `null` when it exited. */
+  signal: NodeJS.Signals | null;
+  /** What the program (and the kernel) wrote to stdout, with `stdio: "pipe"` (UTF-8). */
+  stdout?: string;
+  /** What the program (and the kernel, e.g. `--trace`) wrote to stderr, with `stdio: "pipe"`. */
+  stderr?: string;
+}
+
+/** A program started by `start()`. */
+export interface RunningProgram {
+  /** The kernel process's pid (the program runs in it), `undefined` if it failed to start. */
+  readonly pid: number | undefined;
+  /** Sends a signal to the kernel process (default SIGTERM); `false` if it could not be sent. */
+  kill(signal?: NodeJS.Signals | number): boolean;
+  /** Settles when the program has ended and its output is collected. */
+  readonly result: Promise<RunResult>;
+}
+
+/** An option that the kernel would refuse or misread. */
+export class RunOptionsError extends Error {
+  override readonly name = "RunOptionsError";
+  /** The `RunOptions` field at fault. */
+  readonly option: keyof RunOptions;
+
+  constructor(option: keyof RunOptions, message: string) {
+    super(message);
+    this.option = option;
+  }
+}
+
+/** The kernel binary exists but could not be started (not executable, wrong format, ...). */
+export class KernelSpawnError extends Error {
+  override readonly name = "KernelSpawnError";
+  /** The kernel binary's path. */
+  readonly path: string;
+  /** The system error code from the failed spawn, e.g. `"EACCES"`. */
+  readonly code: string;
+
+  constructor(path: string, code: string, options?: ErrorOptions) {
+    super(`cannot start the kernel ${path}: ${code}`, options);
+    this.path = path;
+    this.code = code;
+  }
+}
+
+function checkString(option: keyof RunOptions, value: string, what: string): void {
+  // Arguments travel through execve as C strings: a NUL would silently cut them.
+  if (value.includes("\0")) throw new RunOptionsError(option, `${what} contains a NUL byte`);
+}
+
+function checkPath(option: keyof RunOptions, value: string, what: string): void {
+  if (value === "") throw new RunOptionsError(option, `${what} is empty`);
+  checkString(option, value, what);
+}
+
+/**
+ * The kernel's command line (without the binary) for `options`: options first, then `--`,
+ * the program and its arguments. Throws `RunOptionsError` for values the kernel cannot take.
+ */
+export function kernelArgs(options: RunOptions): string[] {
+  const out: string[] = [];
+  if (options.root !== undefined) {
+    checkPath("root", options.root, "root");
+    out.push("--root", options.root);
+  }
+  for (const path of options.rw ?? []) {
+    checkPath("rw", path, "an rw path");
+    out.push("--rw", path);
+  }
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (key === "" || key.includes("=")) {
+      throw new RunOptionsError("env", `environment variable name '${key}' is empty or has '='`);
+    }
+    checkString("env", key, `environment variable name '${key}'`);
+    checkString("env", value, `the value of environment variable '${key}'`);
+    out.push("--env", `${key}=${value}`);
+  }
+  if (options.clearEnv === true) out.push("--clear-env");
+  if (options.cwd !== undefined) {
+    checkPath("cwd", options.cwd, "cwd");
+    out.push("--cwd", options.cwd);
+  }
+  if (options.trace === true) out.push("--trace");
+  if (options.stats === true) out.push("--stats");
+  if (options.statsJson !== undefined) {
+    checkPath("statsJson", options.statsJson, "statsJson");
+    out.push("--stats-json", options.statsJson);
+  }
+  if (options.rewrite === false) out.push("--no-rewrite");
+  checkPath("program", options.program, "program");
+  // `--` always, so a program or argument that starts with '-' is never read as an option.
+  out.push("--", options.program);
+  for (const arg of options.args ?? []) {
+    checkString("args", arg, `argument '${arg}'`);
+    out.push(arg);
+  }
+  return out;
+}
+
+function resolveKernel(explicit: string | undefined): string {
+  if (explicit === undefined) return kernelPath();
+  const path = resolve(explicit);
+  let file = false;
+  try {
+    file = statSync(path).isFile();
+  } catch {
+    file = false;
+  }
+  if (!file) {
+    throw new KernelNotFoundError(
+      "option",
+      path,
+      `the kernel binary ${path} (from the kernel option) does not exist`,
+    );
+  }
+  return path;
+}
+
+function errnoCode(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return typeof code === "string" ? code : "unknown error";
+}
+
+function collect(child: ChildProcess, stream: "stdout" | "stderr"): () => string | undefined {
+  const readable = child[stream];
+  if (readable === null) return () => undefined;
+  const chunks: Buffer[] = [];
+  readable.on("data", (chunk: Buffer) => chunks.push(chunk));
+  // Decode once at the end so a UTF-8 sequence split across chunks stays whole.
+  return () => Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Starts `options.program` under the kernel and returns at once. Throws `RunOptionsError` or
+ * `KernelNotFoundError` synchronously; `result` rejects with `KernelSpawnError` when the
+ * kernel cannot be started.
+ */
+export function start(options: RunOptions): RunningProgram {
+  const args = kernelArgs(options);
+  const kernel = resolveKernel(options.kernel);
+  return startKernel(kernel, args, options.stdio ?? "pipe", options.input);
+}
+
+/** Spawns the kernel binary with `args` as they are (used by `start()` and `junction info`). */
+export function startKernel(
+  kernel: string,
+  args: readonly string[],
+  mode: "inherit" | "pipe",
+  input?: string | Uint8Array,
+): RunningProgram {
+  const piped = mode === "pipe";
+  const stdin = input !== undefined ? "pipe" : piped ? "ignore" : "inherit";
+  const stdio: StdioOptions = piped ? [stdin, "pipe", "pipe"] : [stdin, "inherit", "inherit"];
+  const child = spawn(kernel, args, { stdio });
+  const stdout = collect(child, "stdout");
+  const stderr = collect(child, "stderr");
+
+  const result = new Promise<RunResult>((resolvePromise, reject) => {
+    let settled = false;
+    child.once("error", (err) => {
+      if (settled) return;
+      settled = true;
+      reject(new KernelSpawnError(kernel, errnoCode(err), { cause: err }));
+    });
+    child.once("close", (status: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      const out: RunResult = { status, signal };
+      if (piped) {
+        out.stdout = stdout();
+        out.stderr = stderr();
+      }
+      resolvePromise(out);
+    });
+  });
+
+  if (input !== undefined && child.stdin !== null) {
+    // A program that exits without reading its input closes the pipe: EPIPE is its choice.
+    child.stdin.on("error", () => {});
+    child.stdin.end(input);
+  }
+
+  return {
+    get pid() {
+      return child.pid;
+    },
+    kill: (signal: NodeJS.Signals | number = "SIGTERM") => child.kill(signal),
+    result,
+  };
+}
+
+/** Runs `options.program` under the kernel and resolves with how it ended. */
+export async function run(options: RunOptions): Promise<RunResult> {
+  return start(options).result;
+}

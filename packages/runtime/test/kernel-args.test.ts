@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { kernelArgs, type RunOptions, RunOptionsError } from "../src/index.js";
+
+function rejected(options: RunOptions): RunOptionsError {
+  try {
+    kernelArgs(options);
+  } catch (err) {
+    expect(err).toBeInstanceOf(RunOptionsError);
+    return err as RunOptionsError;
+  }
+  throw new Error("expected a RunOptionsError");
+}
+
+describe("kernelArgs", () => {
+  it("passes only the program when nothing else is set, always after --", () => {
+    expect(kernelArgs({ program: "/bin/true" })).toEqual(["--", "/bin/true"]);
+  });
+
+  it("maps every option to the kernel's flag, in the kernel's order", () => {
+    const args = kernelArgs({
+      program: "/bin/sh",
+      args: ["-c", "echo $A"],
+      root: "/srv/rootfs",
+      rw: ["/tmp", "/var/log"],
+      env: { A: "1", EMPTY: "", EQ: "x=y" },
+      clearEnv: true,
+      cwd: "/tmp",
+      trace: true,
+      stats: true,
+      statsJson: "/tmp/stats.json",
+      rewrite: false,
+    });
+    expect(args).toEqual([
+      "--root",
+      "/srv/rootfs",
+      "--rw",
+      "/tmp",
+      "--rw",
+      "/var/log",
+      "--env",
+      "A=1",
+      "--env",
+      "EMPTY=",
+      "--env",
+      "EQ=x=y",
+      "--clear-env",
+      "--cwd",
+      "/tmp",
+      "--trace",
+      "--stats",
+      "--stats-json",
+      "/tmp/stats.json",
+      "--no-rewrite",
+      "--",
+      "/bin/sh",
+      "-c",
+      "echo $A",
+    ]);
+  });
+
+  it("leaves out flags that are false and keeps rewriting on by default", () => {
+    const args = kernelArgs({
+      program: "ls",
+      clearEnv: false,
+      trace: false,
+      stats: false,
+      rewrite: true,
+      rw: [],
+      env: {},
+    });
+    expect(args).toEqual(["--", "ls"]);
+  });
+
+  it("keeps a program or argument that looks like an option after --", () => {
+    expect(kernelArgs({ program: "--help", args: ["--version", "--"] })).toEqual([
+      "--",
+      "--help",
+      "--version",
+      "--",
+    ]);
+  });
+
+  it("ignores stdio, input and kernel, which are not kernel flags", () => {
+    expect(kernelArgs({ program: "cat", stdio: "inherit", input: "x", kernel: "/k" })).toEqual([
+      "--",
+      "cat",
+    ]);
+  });
+
+  it("rejects an empty program", () => {
+    expect(rejected({ program: "" }).option).toBe("program");
+  });
+
+  it("rejects environment names that are empty or hold '='", () => {
+    expect(rejected({ program: "x", env: { "": "v" } }).option).toBe("env");
+    const err = rejected({ program: "x", env: { "A=B": "v" } });
+    expect(err.option).toBe("env");
+    expect(err.message).toContain("A=B");
+  });
+
+  it("rejects NUL bytes, which execve would silently cut at", () => {
+    expect(rejected({ program: "x", args: ["a\0b"] }).option).toBe("args");
+    expect(rejected({ program: "x", env: { A: "a\0" } }).option).toBe("env");
+    expect(rejected({ program: "x", root: "/r\0" }).option).toBe("root");
+  });
+
+  it("rejects empty paths", () => {
+    expect(rejected({ program: "x", rw: [""] }).option).toBe("rw");
+    expect(rejected({ program: "x", cwd: "" }).option).toBe("cwd");
+    expect(rejected({ program: "x", statsJson: "" }).option).toBe("statsJson");
+  });
+});
