@@ -3,7 +3,7 @@
 console.log(`Junction for TypeScript
 
 The function manager ('junction daemon', the job 'npm start' will run) is not built yet:
-it comes with the kernel, snapshot and function-manager issues.
+it comes with the snapshot and function-manager issues.
 
 What works today:
   npm test            every Rust and TypeScript test
@@ -11,4 +11,6 @@ What works today:
   npm run generate    regenerate the ABI tables from tools/abi/linux-x86_64.abi
   packages/syscalls   the syscall table and an strace-style call formatter
   packages/elf        ELF64 reading, writing and load plans
+  npx junction run -- ls /     run a program under the kernel (--trace, --stats)
+  npx junction info            what this machine allows
 `);

@@ -791,7 +791,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -812,7 +812,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -833,7 +833,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "paths are folded lexically before lookup; no /proc or /tmp tmpfs yet",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -844,7 +846,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Fd,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -865,7 +867,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -886,7 +888,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -907,7 +909,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -932,7 +934,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "kernel fds are re-checked after host waits; no wake-up from other threads yet",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -953,7 +957,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Long,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -986,7 +990,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Addr,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1007,7 +1011,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1024,7 +1028,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1035,7 +1039,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Ptr,
         }],
         ret: RetKind::Addr,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1068,7 +1072,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "dispositions are recorded; delivery to app handlers is not served yet",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -1097,7 +1103,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1126,7 +1132,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "FIOCLEX, FIONCLEX, FIONBIO, FIONREAD and terminal queries on stdio only",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -1151,7 +1159,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1176,7 +1184,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1201,7 +1209,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1226,7 +1234,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1243,7 +1251,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1258,7 +1266,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1299,7 +1307,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "sched_yield",
         args: &[],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Host("yielding the core is the host scheduler's"),
         note: "",
     },
     SyscallInfo {
@@ -1328,7 +1336,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Addr,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1391,7 +1399,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Host(
+            "page residency is the host's; the range is checked against the VMA map",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -1465,7 +1475,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Fd,
         }],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1482,7 +1492,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -1515,7 +1525,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Host("sleeping is a host wait"),
         note: "",
     },
     SyscallInfo {
@@ -1584,7 +1594,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "getpid",
         args: &[],
         ret: RetKind::Pid,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2095,7 +2105,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Int,
         }],
         ret: RetKind::NoReturn,
-        status: Status::Unsupported,
+        status: Status::Partial("one thread per instance: exit ends the instance"),
         note: "",
     },
     SyscallInfo {
@@ -2144,7 +2154,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("the instance itself only; caught or blocked signals get ENOSYS"),
         note: "",
     },
     SyscallInfo {
@@ -2159,7 +2169,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2354,7 +2364,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("record locks always succeed: an instance has one process"),
         note: "",
     },
     SyscallInfo {
@@ -2382,7 +2392,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Fd,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2393,7 +2403,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Fd,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2427,7 +2437,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2465,7 +2475,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2476,7 +2486,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Path,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2487,7 +2497,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Fd,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2504,7 +2514,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2521,7 +2531,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2532,7 +2542,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Path,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2549,7 +2559,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2577,7 +2587,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Path,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2615,7 +2625,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2723,7 +2733,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Mode,
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2748,7 +2758,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2769,7 +2779,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2805,7 +2815,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         }],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("memory figures are the host's, read at start-up"),
         note: "",
     },
     SyscallInfo {
@@ -2853,7 +2863,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "getuid",
         args: &[],
         ret: RetKind::Long,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2882,7 +2892,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "getgid",
         args: &[],
         ret: RetKind::Long,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2912,7 +2922,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "geteuid",
         args: &[],
         ret: RetKind::Long,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2920,7 +2930,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "getegid",
         args: &[],
         ret: RetKind::Long,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2945,7 +2955,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "getppid",
         args: &[],
         ret: RetKind::Pid,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -2953,7 +2963,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "getpgrp",
         args: &[],
         ret: RetKind::Pid,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -3142,7 +3152,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Pid,
         }],
         ret: RetKind::Pid,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -3175,7 +3185,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Pid,
         }],
         ret: RetKind::Pid,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -3346,7 +3356,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -3805,7 +3815,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("ARCH_SET_GS is refused: GS holds the kernel's per-thread context"),
         note: "",
     },
     SyscallInfo {
@@ -3837,7 +3847,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -4200,7 +4210,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
         name: "gettid",
         args: &[],
         ret: RetKind::Pid,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -4514,7 +4524,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("the instance itself only; caught or blocked signals get ENOSYS"),
         note: "",
     },
     SyscallInfo {
@@ -4528,7 +4538,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         }],
         ret: RetKind::Long,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -4565,7 +4575,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Long,
-        status: Status::Unsupported,
+        status: Status::Host(
+            "WAIT/WAKE (and bitset forms) on the checked app word go to the host futex",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -4607,7 +4619,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Host("the cores the instance may use are the host's"),
         note: "",
     },
     SyscallInfo {
@@ -4841,7 +4853,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -4852,7 +4864,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Ptr,
         }],
         ret: RetKind::Pid,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5060,7 +5072,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5081,7 +5093,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5114,7 +5126,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Host("sleeping is a host wait"),
         note: "",
     },
     SyscallInfo {
@@ -5125,7 +5137,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Int,
         }],
         ret: RetKind::NoReturn,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5204,7 +5216,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("the instance itself only; caught or blocked signals get ENOSYS"),
         note: "",
     },
     SyscallInfo {
@@ -5753,7 +5765,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "paths are folded lexically before lookup; no /proc or /tmp tmpfs yet",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -5774,7 +5788,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5882,7 +5896,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5903,7 +5917,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5928,7 +5942,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6003,7 +6017,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6045,7 +6059,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6119,7 +6133,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("the sigmask argument is not applied; same waits as poll"),
         note: "",
     },
     SyscallInfo {
@@ -6151,7 +6165,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6629,7 +6643,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6650,7 +6664,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6901,7 +6915,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("the instance's own process only"),
         note: "",
     },
     SyscallInfo {
@@ -7278,7 +7292,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -7320,7 +7334,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Ssize,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -7668,7 +7682,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial("the stat fields only: no birth time, attributes or mount id"),
         note: "",
     },
     SyscallInfo {
@@ -8055,7 +8069,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -8130,7 +8144,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {

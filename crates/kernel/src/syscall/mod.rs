@@ -138,3 +138,30 @@ fn unsupported(nr: u64) -> Errno {
     crate::trace::log_unsupported_once(nr);
     Errno::ENOSYS
 }
+
+#[cfg(test)]
+mod tests {
+    use junction_abi::{Status, SYSCALLS};
+
+    /// The statuses in tools/abi/linux-x86_64.abi (and so docs/compat.md) must say exactly
+    /// which numbers the kernel has a handler for.
+    #[test]
+    fn table_statuses_match_the_handlers() {
+        let mut wrong = Vec::new();
+        for info in SYSCALLS {
+            let has_handler = super::handler(info.nr).is_some();
+            let listed = info.status != Status::Unsupported;
+            if has_handler != listed {
+                wrong.push(format!(
+                    "{} ({}): handler {has_handler}, status {:?}",
+                    info.name, info.nr, info.status
+                ));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "table and kernel disagree:\n{}",
+            wrong.join("\n")
+        );
+    }
+}

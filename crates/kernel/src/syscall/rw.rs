@@ -66,46 +66,43 @@ fn iovecs(addr: u64, count: u64) -> Result<Vec<Iovec>, Errno> {
         .collect()
 }
 
-pub fn readv(a: &Args) -> Result<u64, Errno> {
+/// readv/writev: one transfer per iovec until one comes up short; an error after some bytes
+/// moved ends the call with the count so far, as Linux does.
+fn vectored(
+    a: &Args,
+    mut transfer: impl FnMut(&OpenFile, u64, usize) -> Result<(usize, usize), Errno>,
+) -> Result<u64, Errno> {
     let f = file(a[0])?;
     let mut total = 0u64;
     for iov in iovecs(a[1], a[2])? {
         if iov.iov_len == 0 {
             continue;
         }
-        let buf = user::slice_mut(&state::lock().vm.vmas, iov.iov_base, iov.iov_len as usize)?;
-        let n = match f.read(buf) {
-            Ok(n) => n,
+        let (n, wanted) = match transfer(&f, iov.iov_base, iov.iov_len as usize) {
+            Ok(done) => done,
             Err(e) if total == 0 => return Err(e),
             Err(_) => break,
         };
         total += n as u64;
-        if n < buf.len() {
+        if n < wanted {
             break;
         }
     }
     Ok(total)
 }
 
+pub fn readv(a: &Args) -> Result<u64, Errno> {
+    vectored(a, |f, base, len| {
+        let buf = user::slice_mut(&state::lock().vm.vmas, base, len)?;
+        Ok((f.read(buf)?, len))
+    })
+}
+
 pub fn writev(a: &Args) -> Result<u64, Errno> {
-    let f = file(a[0])?;
-    let mut total = 0u64;
-    for iov in iovecs(a[1], a[2])? {
-        if iov.iov_len == 0 {
-            continue;
-        }
-        let buf = user::slice(&state::lock().vm.vmas, iov.iov_base, iov.iov_len as usize)?;
-        let n = match f.write(buf) {
-            Ok(n) => n,
-            Err(e) if total == 0 => return Err(e),
-            Err(_) => break,
-        };
-        total += n as u64;
-        if n < buf.len() {
-            break;
-        }
-    }
-    Ok(total)
+    vectored(a, |f, base, len| {
+        let buf = user::slice(&state::lock().vm.vmas, base, len)?;
+        Ok((f.write(buf)?, len))
+    })
 }
 
 pub fn lseek(a: &Args) -> Result<u64, Errno> {
