@@ -13,7 +13,7 @@ use junction_abi::{
 
 use super::Args;
 use crate::fs::fdtable::FdEntry;
-use crate::fs::file::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH};
+use crate::fs::file::{O_CLOEXEC, O_CREAT};
 use crate::fs::vfs::{absolute, Place};
 use crate::{host, state, user};
 
@@ -49,28 +49,13 @@ fn do_open(dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> Result<u64, Err
     let abs = resolve(dirfd, path_addr)?;
     let mode = mode & !state::lock().umask & 0o7777;
     let cloexec = flags & O_CLOEXEC != 0;
-    let file = {
-        let k = state::lock();
-        if let Place::DevFd(fd) = k.vfs.place(&abs) {
-            // /dev/stdin and friends reopen the fd's file, as Linux's /proc/self/fd does.
-            let file = k.fds.file(fd).map_err(|_| Errno::ENOENT)?;
-            drop(k);
-            let mut k = state::lock();
-            return k.fds.insert(FdEntry { file, cloexec }).map(|fd| fd as u64);
-        }
-        drop(k);
-        // Open outside the lock: the host lookup may take a while.
-        let vfs = &state::lock().vfs as *const crate::fs::vfs::Vfs;
-        // SAFETY: the VFS lives as long as the kernel state and is never replaced.
-        unsafe { &*vfs }.open(&abs, flags, mode)?
-    };
     let mut k = state::lock();
-    k.fds
-        .insert(FdEntry {
-            file: Arc::new(file),
-            cloexec,
-        })
-        .map(|fd| fd as u64)
+    // /dev/stdin and friends reopen the fd's file, as Linux's /proc/self/fd does.
+    let file = match k.vfs.place(&abs) {
+        Place::DevFd(fd) => k.fds.file(fd).map_err(|_| Errno::ENOENT)?,
+        _ => Arc::new(k.vfs.open(&abs, flags, mode)?),
+    };
+    k.fds.insert(FdEntry { file, cloexec }).map(|fd| fd as u64)
 }
 
 pub fn open(a: &Args) -> Result<u64, Errno> {
@@ -359,6 +344,3 @@ pub fn umask(a: &Args) -> Result<u64, Errno> {
     k.umask = a[0] as u32 & 0o777;
     Ok(u64::from(old))
 }
-
-#[allow(dead_code)]
-const _FLAGS_USED: u32 = O_DIRECTORY | O_NOFOLLOW | O_PATH;
