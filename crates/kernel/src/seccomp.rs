@@ -59,10 +59,11 @@ const fn jump(code: u16, k: u32, jt: u8, jf: u8) -> SockFilter {
 /// The filter program: check the arch, the instruction pointer's range, then the number.
 fn program(ip_start: u64, ip_end: u64) -> Vec<SockFilter> {
     let kill = stmt(RET_K, SECCOMP_RET_KILL_PROCESS);
-    let mut p = Vec::new();
-    p.push(stmt(LD_W_ABS, OFF_ARCH));
-    p.push(jump(JEQ_K, AUDIT_ARCH_X86_64, 1, 0));
-    p.push(kill);
+    let mut p = alloc::vec![
+        stmt(LD_W_ABS, OFF_ARCH),
+        jump(JEQ_K, AUDIT_ARCH_X86_64, 1, 0),
+        kill,
+    ];
     // The host module is small and never straddles a 4 GiB boundary in practice; insist.
     p.push(stmt(LD_W_ABS, OFF_IP_HI));
     p.push(jump(JEQ_K, (ip_start >> 32) as u32, 1, 0));
@@ -84,6 +85,13 @@ fn program(ip_start: u64, ip_end: u64) -> Vec<SockFilter> {
     p
 }
 
+static INSTALLED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Whether the filter is on (`Seccomp: 2` in /proc/self/status).
+pub fn installed() -> bool {
+    INSTALLED.load(core::sync::atomic::Ordering::Relaxed)
+}
+
 /// Installs the filter. After this only listed host calls from the host module work.
 pub fn install() -> Result<(), Errno> {
     let (start, end) = host::raw::code_range();
@@ -103,5 +111,6 @@ pub fn install() -> Result<(), Errno> {
             host::args!(SECCOMP_SET_MODE_FILTER, 0, &prog as *const SockFprog),
         )?;
     }
+    INSTALLED.store(true, core::sync::atomic::Ordering::Relaxed);
     Ok(())
 }

@@ -42,6 +42,9 @@ pub struct Kernel {
     pub signals: SignalState,
     /// The program's path in the instance (/proc/self/exe).
     pub exe: String,
+    /// The name Linux would give the process: the executed file's base name, 15 bytes at
+    /// most (/proc/self/comm, the Name: of status).
+    pub comm: String,
     /// NUL-separated argv (/proc/self/cmdline).
     pub cmdline: Vec<u8>,
     /// The auxv the app was started with (/proc/self/auxv).

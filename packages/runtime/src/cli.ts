@@ -51,6 +51,7 @@ interface RunFlags {
   rw?: string[];
   env?: Record<string, string>;
   clearEnv?: boolean;
+  hostTmp?: boolean;
   cwd?: string;
   trace?: boolean;
   stats?: boolean;
@@ -148,6 +149,7 @@ async function runAction(program: string, args: string[], flags: RunFlags): Prom
     rw: flags.rw ?? [],
     env: flags.env ?? {},
     clearEnv: flags.clearEnv === true,
+    hostTmp: flags.hostTmp === true,
     trace: flags.trace === true,
     stats: flags.stats === true,
     rewrite: flags.rewrite,
@@ -215,6 +217,7 @@ export function createProgram(): Command {
     .option("--rw <path>", "make PATH (inside the root) writable; repeatable", collect)
     .option("--env <K=V>", "set an environment variable for the program; repeatable", parseEnv)
     .option("--clear-env", "start from an empty environment instead of the kernel's own")
+    .option("--host-tmp", "/tmp is the root's own /tmp, not the instance's in-memory tmpfs")
     .option("--cwd <dir>", "the program's working directory")
     .option("--trace", "print every syscall to stderr, strace-like, with how it was served")
     .option("--stats", "at exit print per-syscall counts and time to stderr")

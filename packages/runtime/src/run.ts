@@ -17,6 +17,11 @@ export interface RunOptions {
   env?: Readonly<Record<string, string>>;
   /** Start the program from an empty environment instead of the kernel's own (`--clear-env`). */
   clearEnv?: boolean;
+  /**
+   * Let `/tmp` be the root's own `/tmp` (read-only unless listed in `rw`) instead of the
+   * instance's in-memory tmpfs (`--host-tmp`).
+   */
+  hostTmp?: boolean;
   /** The program's working directory (`--cwd`), a path inside the root. */
   cwd?: string;
   /** Print every syscall to stderr, strace-like (`--trace`). */
@@ -120,6 +125,7 @@ export function kernelArgs(options: RunOptions): string[] {
     out.push("--env", `${key}=${value}`);
   }
   if (options.clearEnv === true) out.push("--clear-env");
+  if (options.hostTmp === true) out.push("--host-tmp");
   if (options.cwd !== undefined) {
     checkPath("cwd", options.cwd, "cwd");
     out.push("--cwd", options.cwd);

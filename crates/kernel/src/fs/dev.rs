@@ -49,6 +49,11 @@ pub fn makedev(major: u64, minor: u64) -> u64 {
 }
 
 impl FileOps for Device {
+    fn statfs(&self) -> Result<junction_abi::structs::Statfs, Errno> {
+        // /dev is a devtmpfs on Linux, which reports itself as tmpfs.
+        Ok(super::file::pseudo_statfs(super::tmpfs::TMPFS_MAGIC))
+    }
+
     fn read(&self, _file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
         match self {
             Device::Null => Ok(0),

@@ -5,7 +5,10 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use junction_abi::{structs::Stat, Errno};
+use junction_abi::{
+    structs::{Stat, Statfs},
+    Errno,
+};
 
 use crate::sync::SpinLock;
 
@@ -32,6 +35,19 @@ pub const POLLIN: u32 = 0x1;
 pub const POLLOUT: u32 = 0x4;
 pub const POLLERR: u32 = 0x8;
 pub const POLLHUP: u32 = 0x10;
+
+pub const ANON_INODE_FS_MAGIC: i64 = 0x0904_1934;
+pub const PIPEFS_MAGIC: i64 = 0x5049_5045;
+
+/// statfs of a file system that holds no data blocks (/proc, pipes, anonymous inodes).
+pub fn pseudo_statfs(magic: i64) -> Statfs {
+    let mut st = Statfs::zeroed();
+    st.f_type = magic;
+    st.f_bsize = 4096;
+    st.f_frsize = 4096;
+    st.f_namelen = 255;
+    st
+}
 
 /// Where a seek is relative to.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +77,11 @@ pub trait FileOps: Send + Sync + core::fmt::Debug {
         None
     }
     fn stat(&self) -> Result<Stat, Errno>;
+    /// fstatfs: the file system the file is on. Kernel objects without one of their own
+    /// report Linux's anonymous-inode file system.
+    fn statfs(&self) -> Result<Statfs, Errno> {
+        Ok(pseudo_statfs(ANON_INODE_FS_MAGIC))
+    }
     fn getdents(&self, _file: &OpenFile, _buf: &mut [u8]) -> Result<usize, Errno> {
         Err(Errno::ENOTDIR)
     }
@@ -70,6 +91,15 @@ pub trait FileOps: Send + Sync + core::fmt::Debug {
     }
     /// The host fd behind the file, for mmap and for waiting in the host.
     fn host_fd(&self) -> Option<i32> {
+        None
+    }
+    /// The host fd of a file the kernel opened beneath the root directory (its real path
+    /// is asked of the host: `Vfs::instance_path`).
+    fn root_host_fd(&self) -> Option<i32> {
+        None
+    }
+    /// The host fd holding the file's extended attributes (host files only).
+    fn xattr_fd(&self) -> Option<i32> {
         None
     }
     fn ioctl(
@@ -94,8 +124,9 @@ pub trait FileOps: Send + Sync + core::fmt::Debug {
     fn host_seek(&self, _offset: i64, _whence: u32) -> Option<Result<u64, Errno>> {
         None
     }
-    /// lseek on a directory: positions are the host's d_off cookies.
-    fn dir_seek(&self, _offset: i64, _whence: u32) -> Result<u64, Errno> {
+    /// lseek on a directory (positions are the directory kind's own cookies); kinds whose
+    /// position the kernel keeps store it in `file.offset`.
+    fn dir_seek(&self, _file: &OpenFile, _offset: i64, _whence: u32) -> Result<u64, Errno> {
         Err(Errno::EINVAL)
     }
 }
@@ -186,12 +217,7 @@ impl OpenFile {
             return result;
         }
         if self.ops.is_dir() {
-            let raw = match whence {
-                Whence::Set => 0,
-                Whence::Current => 1,
-                Whence::End => 2,
-            };
-            return self.ops.dir_seek(offset, raw);
+            return self.ops.dir_seek(self, offset, raw_whence);
         }
         let size = self.ops.seekable_size().ok_or(Errno::ESPIPE)?;
         let mut current = self.offset.lock();

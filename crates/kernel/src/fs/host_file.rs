@@ -89,6 +89,10 @@ impl FileOps for HostFile {
         host::fstat(self.fd)
     }
 
+    fn statfs(&self) -> Result<junction_abi::structs::Statfs, Errno> {
+        host::fstatfs(self.fd)
+    }
+
     fn getdents(&self, _file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
         host::getdents64(self.fd, buf)
     }
@@ -116,6 +120,14 @@ impl FileOps for HostFile {
         Some(self.fd)
     }
 
+    fn xattr_fd(&self) -> Option<i32> {
+        Some(self.fd)
+    }
+
+    fn root_host_fd(&self) -> Option<i32> {
+        (!self.inherited).then_some(self.fd)
+    }
+
     fn ioctl(&self, request: u64, arg: u64, vm: &VmaMap) -> Result<usize, Errno> {
         terminal_ioctl(self.fd, request, arg, vm)
     }
@@ -132,7 +144,7 @@ impl FileOps for HostFile {
         (self.inherited && self.seekable()).then(|| host::lseek(self.fd, offset, whence))
     }
 
-    fn dir_seek(&self, offset: i64, whence: u32) -> Result<u64, Errno> {
+    fn dir_seek(&self, _file: &OpenFile, offset: i64, whence: u32) -> Result<u64, Errno> {
         host::lseek(self.fd, offset, whence)
     }
 }

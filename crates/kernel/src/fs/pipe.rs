@@ -67,6 +67,10 @@ impl Drop for PipeEnd {
 }
 
 impl FileOps for PipeEnd {
+    fn statfs(&self) -> Result<junction_abi::structs::Statfs, Errno> {
+        Ok(super::file::pseudo_statfs(super::file::PIPEFS_MAGIC))
+    }
+
     fn read(&self, file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
         if self.write_end {
             return Err(Errno::EBADF);

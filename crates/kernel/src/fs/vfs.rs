@@ -1,7 +1,7 @@
 //! Path resolution and the instance's mounts.
 //!
 //! The instance sees one tree: the root directory (a host directory, read-only except for
-//! `--rw` paths), with `/dev` served by the kernel. A path is made absolute against the cwd
+//! `--rw` paths), with `/dev`, `/proc` and the tmpfs at `/tmp` served by the kernel. A path is made absolute against the cwd
 //! or a directory fd and normalised lexically (`.` and `..` are folded before lookup; see
 //! docs/compat.md); the mount is picked by prefix. Lookups in the root directory are done by
 //! the host with `openat2(RESOLVE_IN_ROOT)` on the root's fd, so `..` and symlinks can never
@@ -14,10 +14,12 @@ use alloc::vec::Vec;
 use junction_abi::{structs::Stat, Errno};
 
 use super::dev::Device;
+use super::dir::{DirEntry, ListedDir, DT_CHR};
 use super::file::{
     FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC,
 };
 use super::host_file::HostFile;
+use super::tmpfs::Tmpfs;
 use crate::host;
 
 const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
@@ -38,6 +40,11 @@ pub enum Place<'a> {
     DevFd(i32),
     /// A name in `/dev` that the kernel does not serve.
     DevMissing,
+    /// Beneath `/tmp` (the tmpfs): the path relative to it (`""` for `/tmp` itself).
+    Tmp(&'a str),
+    /// Beneath `/proc`: the path relative to it (resolved by `fs::proc` with the kernel's
+    /// state).
+    Proc(&'a str),
 }
 
 #[derive(Debug)]
@@ -48,6 +55,10 @@ pub struct Vfs {
     pub root_host_path: String,
     /// Instance paths below which writes are allowed.
     writable: Vec<String>,
+    /// The tmpfs at /tmp.
+    pub tmp: Tmpfs,
+    /// Whether the tmpfs is mounted (else /tmp is the root directory's).
+    tmp_mounted: bool,
 }
 
 /// Joins `path` onto the absolute directory `base` and folds `.`, `..` and repeated slashes.
@@ -82,8 +93,9 @@ fn is_under(path: &str, prefix: &str) -> bool {
 }
 
 impl Vfs {
-    /// Opens the root directory. `writable` are instance paths (absolute).
-    pub fn new(root_host_path: &str, writable: Vec<String>) -> Result<Vfs, Errno> {
+    /// Opens the root directory. `writable` are instance paths (absolute); `tmpfs`: mount
+    /// the in-memory tmpfs at /tmp.
+    pub fn new(root_host_path: &str, writable: Vec<String>, tmpfs: bool) -> Result<Vfs, Errno> {
         let mut cpath: Vec<u8> = root_host_path.as_bytes().to_vec();
         cpath.push(0);
         let fd = host::openat2(-100, &cpath, 0o10000000 | 0o200000 | O_CLOEXEC_HOST, 0, 0)?;
@@ -91,6 +103,8 @@ impl Vfs {
             root_fd: fd,
             root_host_path: String::from(root_host_path),
             writable,
+            tmp: Tmpfs::new(super::dev::makedev(0, 0x30)),
+            tmp_mounted: tmpfs,
         })
     }
 
@@ -113,6 +127,12 @@ impl Vfs {
                     }
                 }
             };
+        }
+        if self.tmp_mounted && is_under(abs, "/tmp") {
+            return Place::Tmp(abs["/tmp".len()..].trim_start_matches('/'));
+        }
+        if is_under(abs, "/proc") {
+            return Place::Proc(abs["/proc".len()..].trim_start_matches('/'));
         }
         let rel = abs.trim_start_matches('/');
         Place::Root(if rel.is_empty() { "." } else { rel })
@@ -147,7 +167,8 @@ impl Vfs {
         )
     }
 
-    /// openat for the root mount and /dev; fd aliases (`/dev/stdin`) are the caller's.
+    /// openat for the root mount, /tmp and /dev; /proc and fd aliases (`/dev/stdin`) need
+    /// the kernel's state and are `fs::lookup`'s.
     pub fn open(&self, abs: &str, flags: u32, mode: u32) -> Result<OpenFile, Errno> {
         let wants_write = flags & O_ACCMODE != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0;
         let ops: Box<dyn FileOps> = match self.place(abs) {
@@ -164,12 +185,10 @@ impl Vfs {
                 let fd = self.open_host(rel, flags, mode)?;
                 Box::new(HostFile::open(fd)?)
             }
+            Place::Tmp(rel) => self.tmp.open(rel, flags, mode)?,
             Place::Dev(device) => Box::new(device),
-            Place::DevDir => Box::new(KernelDir {
-                names: &Device::NAMES,
-                ino: 1,
-            }),
-            Place::DevFd(_) => return Err(Errno::ENOENT),
+            Place::DevDir => Box::new(dev_dir()),
+            Place::DevFd(_) | Place::Proc(_) => return Err(Errno::ENOENT),
             Place::DevMissing => {
                 return Err(if flags & O_CREAT != 0 {
                     Errno::EACCES
@@ -194,13 +213,10 @@ impl Vfs {
                 let _ = host::close(fd);
                 st
             }
+            Place::Tmp(rel) => self.tmp.stat(rel),
             Place::Dev(device) => device.stat(),
-            Place::DevDir => KernelDir {
-                names: &Device::NAMES,
-                ino: 1,
-            }
-            .stat(),
-            Place::DevFd(_) | Place::DevMissing => Err(Errno::ENOENT),
+            Place::DevDir => dev_dir().stat(),
+            Place::DevFd(_) | Place::DevMissing | Place::Proc(_) => Err(Errno::ENOENT),
         }
     }
 
@@ -213,8 +229,42 @@ impl Vfs {
                 let _ = host::close(fd);
                 n
             }
-            Place::DevFd(_) | Place::DevMissing => Err(Errno::ENOENT),
+            Place::DevFd(_) | Place::DevMissing | Place::Proc(_) => Err(Errno::ENOENT),
+            Place::Tmp(rel) => self.tmp.stat(rel).and(Err(Errno::EINVAL)),
             _ => Err(Errno::EINVAL),
+        }
+    }
+
+    /// The instance path of a host file opened beneath the root, symlinks resolved, as the
+    /// host names it (None for files outside the root, which the instance cannot name).
+    pub fn instance_path(&self, host_fd: i32) -> Option<String> {
+        let link = alloc::format!("/proc/self/fd/{host_fd}\0");
+        let mut buf = [0u8; 4096];
+        let n = host::readlinkat(-100, link.as_bytes(), &mut buf).ok()?;
+        let host_path = core::str::from_utf8(&buf[..n]).ok()?;
+        let root = self.root_host_path.trim_end_matches('/');
+        let inside = host_path.strip_prefix(root)?;
+        match inside.as_bytes().first() {
+            None => Some(String::from("/")),
+            Some(b'/') => Some(String::from(inside)),
+            Some(_) => None,
+        }
+    }
+
+    /// statfs of a VFS path (not /proc: `fs::lookup` serves that).
+    pub fn statfs(&self, abs: &str) -> Result<junction_abi::structs::Statfs, Errno> {
+        match self.place(abs) {
+            Place::Root(rel) => {
+                let fd = self.open_host(rel, O_PATH, 0)?;
+                let st = host::fstatfs(fd);
+                let _ = host::close(fd);
+                st
+            }
+            Place::Tmp(rel) => self.tmp.stat(rel).map(|_| super::tmpfs::statfs()),
+            Place::Dev(_) | Place::DevDir => {
+                Ok(super::file::pseudo_statfs(super::tmpfs::TMPFS_MAGIC))
+            }
+            Place::DevFd(_) | Place::DevMissing | Place::Proc(_) => Err(Errno::ENOENT),
         }
     }
 
@@ -243,61 +293,21 @@ impl Vfs {
     }
 }
 
-/// A directory the kernel serves (`/dev`): a fixed list of names.
-#[derive(Debug)]
-pub struct KernelDir {
-    pub names: &'static [&'static str],
-    pub ino: u64,
-}
-
-impl FileOps for KernelDir {
-    fn stat(&self) -> Result<Stat, Errno> {
-        let mut st = Stat::zeroed();
-        st.st_mode = 0o040755;
-        st.st_nlink = 2;
-        st.st_ino = self.ino;
-        st.st_dev = super::dev::makedev(0, 5);
-        st.st_blksize = 4096;
-        Ok(st)
-    }
-
-    fn is_dir(&self) -> bool {
-        true
-    }
-
-    fn getdents(&self, file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
-        let mut index = file.offset.lock();
-        let mut used = 0;
-        let entries = [".", ".."].into_iter().chain(self.names.iter().copied());
-        for (i, name) in entries.enumerate().skip(*index as usize) {
-            let reclen = (19 + name.len() + 1 + 7) & !7;
-            if used + reclen > buf.len() {
-                if used == 0 {
-                    return Err(Errno::EINVAL);
-                }
-                break;
-            }
-            let rec = &mut buf[used..used + reclen];
-            rec.fill(0);
-            rec[0..8].copy_from_slice(&(self.ino + 1 + i as u64).to_le_bytes());
-            rec[8..16].copy_from_slice(&(i as u64 + 1).to_le_bytes());
-            rec[16..18].copy_from_slice(&(reclen as u16).to_le_bytes());
-            rec[18] = if i < 2 { 4 } else { 2 }; // DT_DIR, DT_CHR
-            rec[19..19 + name.len()].copy_from_slice(name.as_bytes());
-            used += reclen;
-            *index = i as u64 + 1;
-        }
-        Ok(used)
-    }
-
-    fn dir_seek(&self, offset: i64, whence: u32) -> Result<u64, Errno> {
-        // Only rewinding is meaningful here; positions are entry indexes.
-        if whence == 0 && offset >= 0 {
-            Ok(offset as u64)
-        } else {
-            Err(Errno::EINVAL)
-        }
-    }
+/// The `/dev` directory: the devices the kernel serves.
+fn dev_dir() -> ListedDir {
+    let stat = super::dir::dir_stat(super::dev::makedev(0, 5), 1, 0o755, 2);
+    let entries = Device::NAMES
+        .iter()
+        .filter_map(|name| {
+            let ino = Device::by_name(name)?.stat().ok()?.st_ino;
+            Some(DirEntry {
+                name: String::from(*name),
+                ino,
+                dtype: DT_CHR,
+            })
+        })
+        .collect();
+    ListedDir::new(stat, 1, entries, super::tmpfs::TMPFS_MAGIC)
 }
 
 #[cfg(test)]

@@ -33,6 +33,10 @@ pub const ALLOWED: &[(usize, &str)] = &[
     (abi::SYS_CLOSE, "closing host files the kernel opened"),
     (abi::SYS_FSTAT, "metadata of open host files"),
     (
+        abi::SYS_FSTATFS,
+        "file system sizes of host files (statfs, fstatfs)",
+    ),
+    (
         abi::SYS_NEWFSTATAT,
         "metadata of host files beneath the root",
     ),
@@ -52,6 +56,22 @@ pub const ALLOWED: &[(usize, &str)] = &[
         "terminal ioctls on the instance's stdio (TCGETS, TIOCGWINSZ, ...)",
     ),
     (abi::SYS_FCNTL, "status flags of host files"),
+    (
+        abi::SYS_GETXATTR,
+        "extended attributes of host files beneath the root (named by /proc/self/fd/N)",
+    ),
+    (
+        abi::SYS_LISTXATTR,
+        "extended attributes of host files beneath the root",
+    ),
+    (
+        abi::SYS_SETXATTR,
+        "extended attributes of host files in writable paths",
+    ),
+    (
+        abi::SYS_REMOVEXATTR,
+        "extended attributes of host files in writable paths",
+    ),
     (abi::SYS_MKDIRAT, "directory operations in writable paths"),
     (abi::SYS_UNLINKAT, "directory operations in writable paths"),
     (abi::SYS_RENAMEAT2, "directory operations in writable paths"),
@@ -451,6 +471,128 @@ pub fn fcntl(fd: i32, cmd: u32, arg: u64) -> Result<usize, Errno> {
     unsafe { call(abi::SYS_FCNTL, args!(fd, cmd, arg)) }
 }
 
+pub fn mkdirat(dirfd: i32, name: &[u8], mode: u32) -> Result<(), Errno> {
+    debug_assert_eq!(name.last(), Some(&0));
+    // SAFETY: name is NUL-terminated.
+    unsafe { call(abi::SYS_MKDIRAT, args!(dirfd, name.as_ptr(), mode)) }.map(|_| ())
+}
+
+pub fn unlinkat(dirfd: i32, name: &[u8], flags: u32) -> Result<(), Errno> {
+    debug_assert_eq!(name.last(), Some(&0));
+    // SAFETY: name is NUL-terminated.
+    unsafe { call(abi::SYS_UNLINKAT, args!(dirfd, name.as_ptr(), flags)) }.map(|_| ())
+}
+
+pub fn renameat2(
+    old_dir: i32,
+    old: &[u8],
+    new_dir: i32,
+    new: &[u8],
+    flags: u32,
+) -> Result<(), Errno> {
+    debug_assert!(old.last() == Some(&0) && new.last() == Some(&0));
+    // SAFETY: both names are NUL-terminated.
+    unsafe {
+        call(
+            abi::SYS_RENAMEAT2,
+            args!(old_dir, old.as_ptr(), new_dir, new.as_ptr(), flags),
+        )
+    }
+    .map(|_| ())
+}
+
+/// getxattr(2) of a host path (an fd named through /proc/self/fd). An empty `value` asks
+/// for the size.
+pub fn getxattr(path: &[u8], name: &[u8], value: &mut [u8]) -> Result<usize, Errno> {
+    debug_assert!(path.last() == Some(&0) && name.last() == Some(&0));
+    let ptr = if value.is_empty() {
+        core::ptr::null_mut()
+    } else {
+        value.as_mut_ptr()
+    };
+    // SAFETY: path and name are NUL-terminated; value is writable for its length.
+    unsafe {
+        call(
+            abi::SYS_GETXATTR,
+            args!(path.as_ptr(), name.as_ptr(), ptr, value.len()),
+        )
+    }
+}
+
+pub fn listxattr(path: &[u8], list: &mut [u8]) -> Result<usize, Errno> {
+    debug_assert_eq!(path.last(), Some(&0));
+    let ptr = if list.is_empty() {
+        core::ptr::null_mut()
+    } else {
+        list.as_mut_ptr()
+    };
+    // SAFETY: path is NUL-terminated; list is writable for its length.
+    unsafe { call(abi::SYS_LISTXATTR, args!(path.as_ptr(), ptr, list.len())) }
+}
+
+pub fn setxattr(path: &[u8], name: &[u8], value: &[u8], flags: u32) -> Result<(), Errno> {
+    debug_assert!(path.last() == Some(&0) && name.last() == Some(&0));
+    // SAFETY: path and name are NUL-terminated; value is readable for its length.
+    unsafe {
+        call(
+            abi::SYS_SETXATTR,
+            args!(
+                path.as_ptr(),
+                name.as_ptr(),
+                value.as_ptr(),
+                value.len(),
+                flags
+            ),
+        )
+    }
+    .map(|_| ())
+}
+
+pub fn removexattr(path: &[u8], name: &[u8]) -> Result<(), Errno> {
+    debug_assert!(path.last() == Some(&0) && name.last() == Some(&0));
+    // SAFETY: path and name are NUL-terminated.
+    unsafe { call(abi::SYS_REMOVEXATTR, args!(path.as_ptr(), name.as_ptr())) }.map(|_| ())
+}
+
+/// msync(2) of a range the caller has checked is mapped (it only flushes; memory is not
+/// changed).
+pub fn msync(addr: usize, len: usize, flags: u32) -> Result<(), Errno> {
+    // SAFETY: no memory is read or written through the arguments.
+    unsafe { call(abi::SYS_MSYNC, args!(addr, len, flags)) }.map(|_| ())
+}
+
+pub fn fstatfs(fd: i32) -> Result<abi::structs::Statfs, Errno> {
+    let mut st = abi::structs::Statfs::zeroed();
+    // SAFETY: st is a writable statfs.
+    unsafe {
+        call(
+            abi::SYS_FSTATFS,
+            args!(fd, &mut st as *mut abi::structs::Statfs),
+        )
+    }?;
+    Ok(st)
+}
+
+/// The instance's user and system CPU time, in clock ticks (100 per second).
+pub fn cpu_ticks() -> (u64, u64) {
+    let mut ru = abi::structs::Rusage::zeroed();
+    // SAFETY: ru is a writable rusage.
+    let ok = unsafe {
+        call(
+            abi::SYS_GETRUSAGE,
+            args!(0, &mut ru as *mut abi::structs::Rusage),
+        )
+    };
+    if ok.is_err() {
+        return (0, 0);
+    }
+    let ticks = |sec: i64, usec: i64| sec as u64 * 100 + usec as u64 / 10_000;
+    (
+        ticks(ru.ru_utime_sec, ru.ru_utime_usec),
+        ticks(ru.ru_stime_sec, ru.ru_stime_usec),
+    )
+}
+
 pub fn memfd_create(name: &[u8], flags: u32) -> Result<i32, Errno> {
     debug_assert_eq!(name.last(), Some(&0));
     // SAFETY: name is NUL-terminated.
@@ -479,4 +621,28 @@ pub fn ppoll(
     let t = timeout.map_or(core::ptr::null(), |t| t as *const abi::structs::Timespec);
     // SAFETY: fds is a writable pollfd array; t a valid timespec or null.
     unsafe { call(abi::SYS_PPOLL, args!(fds.as_mut_ptr(), fds.len(), t, 0, 8)) }
+}
+
+#[cfg(test)]
+mod tests {
+    /// docs/security.md lists every allowed host call and nothing else.
+    #[test]
+    fn security_doc_lists_the_allowed_calls() {
+        let doc = include_str!("../../../../docs/security.md");
+        let listed: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        let allowed: Vec<&str> = super::ALLOWED
+            .iter()
+            .map(|&(nr, _)| {
+                junction_abi::SYSCALLS
+                    .iter()
+                    .find(|s| s.nr == nr)
+                    .map_or("?", |s| s.name)
+            })
+            .collect();
+        assert_eq!(listed, allowed, "update docs/security.md from host::ALLOWED");
+    }
 }

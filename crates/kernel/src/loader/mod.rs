@@ -99,6 +99,9 @@ pub fn find_program(
 /// A host file mapped read-only into kernel memory for parsing.
 struct FileImage {
     fd: i32,
+    /// The file's own path in the instance, symlinks resolved (what /proc/self/exe and
+    /// /proc/self/maps show).
+    real_path: String,
     addr: usize,
     len: usize,
     dev: u64,
@@ -115,6 +118,7 @@ impl FileImage {
             .map_err(|e| LoadError::errno(path, e))?;
         let st = host::fstat(fd).map_err(|e| LoadError::errno(path, e))?;
         let mut image = FileImage {
+            real_path: vfs.instance_path(fd).unwrap_or_else(|| String::from(path)),
             fd,
             addr: 0,
             len: 0,
@@ -273,7 +277,7 @@ pub fn load(
                     prot: map_prot,
                     shared: false,
                     backing: Backing::File {
-                        path: String::from(obj_path),
+                        path: img.real_path.clone(),
                         offset,
                         dev: img.dev,
                         ino: img.ino,
@@ -324,7 +328,7 @@ pub fn load(
         mm::reserve_below_window(brk_start, BRK_RESERVE).map_err(|e| LoadError::errno(path, e))?;
     }
 
-    let exe = program_path.clone();
+    let exe = image.real_path.clone();
     let (stack_pointer, auxv) = stack::build(vm, &argv, envp, &execfn, &plan, host_aux)
         .map_err(|e| LoadError::errno(path, e))?;
     Ok(Loaded {

@@ -268,7 +268,7 @@ fn run(
     *HOST_SYSINFO.lock() = Some(si);
 
     let root = opts.root.clone().unwrap_or_else(|| String::from("/"));
-    let vfs = Vfs::new(&root, opts.rw.clone())
+    let vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
         .map_err(|e| (alloc::format!("--root {root}: {}", e.message()), 126))?;
     let cwd = match (&opts.cwd, &opts.root) {
         (Some(c), _) => crate::fs::vfs::absolute("/", c),
@@ -283,9 +283,24 @@ fn run(
                 126,
             ))
         }
-        Err(e) => return Err((alloc::format!("--cwd {cwd}: {}", e.message()), 126)),
+        Err(e) => {
+            // Without --cwd the host's working directory is used; under /tmp it does not
+            // exist in the instance's own tmpfs.
+            let hint = if opts.cwd.is_none() && cwd.starts_with("/tmp") && !opts.host_tmp {
+                " in the instance (its /tmp is an empty tmpfs: pass --cwd, or --host-tmp)"
+            } else {
+                ""
+            };
+            let what = if opts.cwd.is_some() {
+                "--cwd"
+            } else {
+                "working directory"
+            };
+            return Err((alloc::format!("{what} {cwd}: {}{hint}", e.message()), 126));
+        }
     }
 
+    crate::fs::proc::init();
     mm::reserve_window().map_err(|e| errno_msg("cannot reserve the app address window", e))?;
     let mut vm = Vm::new(layout::MMAP_TOP - layout::random_offset(layout::RANDOM_BITS));
     for (start, end, backing) in host_vdso_ranges() {
@@ -376,6 +391,7 @@ fn run(
             },
         },
         exe: loaded.exe.clone(),
+        comm: comm_of(&exe_path),
         cmdline,
         auxv: loaded.auxv.clone(),
         clear_child_tid: 0,
@@ -423,6 +439,16 @@ fn run(
     // SAFETY: entry and stack come from the loader; nothing of the kernel's stack is needed
     // after the jump.
     unsafe { enter_app(loaded.entry, loaded.stack_pointer) }
+}
+
+/// The 15-byte task name Linux derives from the executed path.
+fn comm_of(path: &str) -> String {
+    let base = path.rsplit('/').next().unwrap_or("");
+    let mut end = base.len().min(15);
+    while !base.is_char_boundary(end) {
+        end -= 1;
+    }
+    String::from(&base[..end])
 }
 
 static STATS_TEXT: AtomicBool = AtomicBool::new(false);

@@ -14,6 +14,8 @@ options:
   --rw PATH         make PATH (an instance path) writable; repeatable
   --env K=V         set an environment variable for the program; repeatable
   --clear-env       start from an empty environment instead of the kernel's own
+  --host-tmp        /tmp is the root's own /tmp (read-only unless --rw /tmp), not the
+                    instance's in-memory tmpfs
   --cwd DIR         the program's working directory (an instance path); default /
                     with --root, else the current directory
   --trace           print every syscall, strace-like, to stderr, with how it was served
@@ -32,6 +34,7 @@ pub struct Options {
     pub rw: Vec<String>,
     pub env: Vec<Vec<u8>>,
     pub clear_env: bool,
+    pub host_tmp: bool,
     pub cwd: Option<String>,
     pub trace: bool,
     pub trace_file: Option<String>,
@@ -79,6 +82,7 @@ pub fn parse(args: &[&[u8]]) -> Result<Options, String> {
                 o.env.push(v.into_bytes());
             }
             b"--clear-env" => o.clear_env = true,
+            b"--host-tmp" => o.host_tmp = true,
             b"--cwd" => o.cwd = Some(value("--cwd")?),
             b"--trace" => o.trace = true,
             b"--trace-file" => {

@@ -50,7 +50,7 @@ pub fn mmap(a: &Args) -> Result<u64, Errno> {
         (
             host_fd,
             Backing::File {
-                path: file.path.clone(),
+                path: crate::fs::lookup::shown_path(&state::lock(), &file),
                 offset,
                 dev: st.st_dev,
                 ino: st.st_ino,
@@ -262,6 +262,29 @@ pub fn madvise(a: &Args) -> Result<u64, Errno> {
         )
     }
     .map(|_| 0)
+}
+
+const MS_ASYNC: u64 = 1;
+const MS_INVALIDATE: u64 = 2;
+const MS_SYNC: u64 = 4;
+
+/// msync: shared file mappings live in the host's page cache, so the flush is the host's.
+pub fn msync(a: &Args) -> Result<u64, Errno> {
+    let flags = a[2];
+    if flags & !(MS_ASYNC | MS_INVALIDATE | MS_SYNC) != 0
+        || flags & (MS_ASYNC | MS_SYNC) == (MS_ASYNC | MS_SYNC)
+        || !page_aligned(a[0])
+    {
+        return Err(Errno::EINVAL);
+    }
+    if a[1] == 0 {
+        return Ok(0);
+    }
+    let (start, end) = range(a[0], a[1])?;
+    if !state::lock().vm.vmas.covers(start, end, 0) {
+        return Err(Errno::ENOMEM);
+    }
+    host::msync(start as usize, (end - start) as usize, flags as u32).map(|_| 0)
 }
 
 pub fn brk(a: &Args) -> Result<u64, Errno> {

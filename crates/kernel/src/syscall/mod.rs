@@ -10,9 +10,11 @@ pub mod identity;
 pub mod mem;
 pub mod path;
 pub mod poll;
+pub mod privileged;
 pub mod rw;
 pub mod signal;
 pub mod time;
+pub mod xattr;
 
 use junction_abi::{self as abi, Errno};
 
@@ -59,6 +61,20 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_RENAME => path::rename,
         SYS_RENAMEAT | SYS_RENAMEAT2 => path::renameat2,
         SYS_UMASK => path::umask,
+        SYS_STATFS => path::statfs,
+        SYS_FSTATFS => path::fstatfs,
+        SYS_GETXATTR => xattr::getxattr,
+        SYS_LGETXATTR => xattr::lgetxattr,
+        SYS_FGETXATTR => xattr::fgetxattr,
+        SYS_LISTXATTR => xattr::listxattr,
+        SYS_LLISTXATTR => xattr::llistxattr,
+        SYS_FLISTXATTR => xattr::flistxattr,
+        SYS_SETXATTR => xattr::setxattr,
+        SYS_LSETXATTR => xattr::lsetxattr,
+        SYS_FSETXATTR => xattr::fsetxattr,
+        SYS_REMOVEXATTR => xattr::removexattr,
+        SYS_LREMOVEXATTR => xattr::lremovexattr,
+        SYS_FREMOVEXATTR => xattr::fremovexattr,
         SYS_FSTAT => fd::fstat,
         SYS_CLOSE => fd::close,
         SYS_CLOSE_RANGE => fd::close_range,
@@ -76,6 +92,7 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_MREMAP => mem::mremap,
         SYS_MADVISE => mem::madvise,
         SYS_BRK => mem::brk,
+        SYS_MSYNC => mem::msync,
         SYS_GETPID => identity::getpid,
         SYS_GETTID => identity::gettid,
         SYS_GETPPID => identity::getppid,
@@ -111,6 +128,7 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_KILL => signal::kill,
         SYS_TGKILL => signal::tgkill,
         SYS_TKILL => signal::tkill,
+        n if privileged::REFUSED.contains(&n) => privileged::refuse,
         _ => return None,
     })
 }

@@ -1,19 +1,20 @@
-//! Calls that take paths: open/openat/creat, the stat family, access, readlink, getcwd,
-//! chdir, and directory operations (allowed only inside --rw paths). Paths are resolved by
-//! the VFS (crate::fs::vfs); host files are looked up beneath the root with RESOLVE_IN_ROOT.
+//! Calls that take paths: open/openat/creat, the stat family, statfs, access, readlink,
+//! getcwd, chdir, and directory operations (in the tmpfs, and in the root directory only
+//! inside --rw paths). Paths are resolved by `fs::lookup` and the VFS; host files are looked
+//! up beneath the root with RESOLVE_IN_ROOT.
 
 use alloc::string::String;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use junction_abi::{
-    structs::{Stat, Statx},
+    structs::{Stat, Statfs, Statx},
     Errno,
 };
 
 use super::Args;
 use crate::fs::fdtable::FdEntry;
 use crate::fs::file::{O_CLOEXEC, O_CREAT};
+use crate::fs::lookup;
 use crate::fs::vfs::{absolute, Place};
 use crate::{host, state, user};
 
@@ -23,7 +24,7 @@ const AT_REMOVEDIR: u64 = 0x200;
 const AT_EMPTY_PATH: u64 = 0x1000;
 
 /// The absolute instance path for (dirfd, path).
-fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
     let k = state::lock();
     let raw = user::path(&k.vm.vmas, path_addr)?;
     let path = core::str::from_utf8(&raw).map_err(|_| Errno::ENOENT)?;
@@ -50,11 +51,7 @@ fn do_open(dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> Result<u64, Err
     let mode = mode & !state::lock().umask & 0o7777;
     let cloexec = flags & O_CLOEXEC != 0;
     let mut k = state::lock();
-    // /dev/stdin and friends reopen the fd's file, as Linux's /proc/self/fd does.
-    let file = match k.vfs.place(&abs) {
-        Place::DevFd(fd) => k.fds.file(fd).map_err(|_| Errno::ENOENT)?,
-        _ => Arc::new(k.vfs.open(&abs, flags, mode)?),
-    };
+    let file = lookup::open(&k, &abs, flags, mode)?;
     k.fds.insert(FdEntry { file, cloexec }).map(|fd| fd as u64)
 }
 
@@ -78,8 +75,8 @@ fn stat_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<Stat, Errno> {
         };
         if empty {
             let file = if dirfd == AT_FDCWD {
-                let cwd = state::lock().cwd.clone();
-                return state::lock().vfs.stat(&cwd, true);
+                let k = state::lock();
+                return lookup::stat(&k, &k.cwd, true);
             } else {
                 state::lock().fds.file(dirfd)?
             };
@@ -88,10 +85,7 @@ fn stat_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<Stat, Errno> {
     }
     let abs = resolve(dirfd, path_addr)?;
     let k = state::lock();
-    if let Place::DevFd(fd) = k.vfs.place(&abs) {
-        return k.fds.file(fd).map_err(|_| Errno::ENOENT)?.ops.stat();
-    }
-    k.vfs.stat(&abs, flags & AT_SYMLINK_NOFOLLOW == 0)
+    lookup::stat(&k, &abs, flags & AT_SYMLINK_NOFOLLOW == 0)
 }
 
 fn write_stat(addr: u64, st: &Stat) -> Result<u64, Errno> {
@@ -158,10 +152,7 @@ fn access_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
     }
     let abs = resolve(dirfd, path_addr)?;
     let k = state::lock();
-    let st = match k.vfs.place(&abs) {
-        Place::DevFd(fd) => k.fds.file(fd).map_err(|_| Errno::ENOENT)?.ops.stat()?,
-        _ => k.vfs.stat(&abs, true)?,
-    };
+    let st = lookup::stat(&k, &abs, true)?;
     if mode & W_OK != 0 && matches!(k.vfs.place(&abs), Place::Root(_)) && !k.vfs.is_writable(&abs) {
         return Err(Errno::EROFS);
     }
@@ -193,16 +184,9 @@ fn readlink_at(dirfd: i32, path_addr: u64, buf_addr: u64, size: u64) -> Result<u
         return Err(Errno::EINVAL);
     }
     let abs = resolve(dirfd, path_addr)?;
-    let mut target = [0u8; 4096];
     let k = state::lock();
-    let n = if abs == "/proc/self/exe" {
-        let exe = k.exe.as_bytes();
-        target[..exe.len()].copy_from_slice(exe);
-        exe.len()
-    } else {
-        k.vfs.readlink(&abs, &mut target)?
-    };
-    let n = n.min(size as usize);
+    let target = lookup::readlink(&k, &abs)?;
+    let n = target.len().min(size as usize);
     user::slice_mut(&k.vm.vmas, buf_addr, n)?.copy_from_slice(&target[..n]);
     Ok(n as u64)
 }
@@ -228,7 +212,10 @@ pub fn getcwd(a: &Args) -> Result<u64, Errno> {
 }
 
 fn set_cwd(abs: String) -> Result<u64, Errno> {
-    let st = state::lock().vfs.stat(&abs, true)?;
+    let st = {
+        let k = state::lock();
+        lookup::stat(&k, &abs, true)?
+    };
     if st.st_mode & 0o170000 != 0o040000 {
         return Err(Errno::ENOTDIR);
     }
@@ -248,14 +235,10 @@ pub fn fchdir(a: &Args) -> Result<u64, Errno> {
     set_cwd(file.path.clone())
 }
 
-/// Runs a host directory operation on (parent fd, name) inside a writable path.
-fn in_parent(
-    dirfd: i32,
-    path_addr: u64,
-    op: impl FnOnce(i32, &[u8]) -> Result<usize, Errno>,
-) -> Result<u64, Errno> {
-    let abs = resolve(dirfd, path_addr)?;
-    let (parent_fd, name) = state::lock().vfs.parent_for_write(&abs)?;
+/// Runs a host directory operation on (parent fd, NUL-terminated name) inside a writable
+/// path of the root directory.
+fn in_parent(abs: &str, op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>) -> Result<u64, Errno> {
+    let (parent_fd, name) = state::lock().vfs.parent_for_write(abs)?;
     let mut cname: Vec<u8> = Vec::with_capacity(name.len() + 1);
     cname.extend_from_slice(name.as_bytes());
     cname.push(0);
@@ -265,16 +248,15 @@ fn in_parent(
 }
 
 fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
-    let mode = mode & !u64::from(state::lock().umask) & 0o7777;
-    in_parent(dirfd, path_addr, |fd, name| {
-        // SAFETY: name is NUL-terminated.
-        unsafe {
-            host::call(
-                junction_abi::SYS_MKDIRAT,
-                host::args!(fd, name.as_ptr(), mode),
-            )
+    let mode = (mode & !u64::from(state::lock().umask) & 0o7777) as u32;
+    let abs = resolve(dirfd, path_addr)?;
+    {
+        let k = state::lock();
+        if let Place::Tmp(rel) = k.vfs.place(&abs) {
+            return k.vfs.tmp.mkdir(rel, mode).map(|_| 0);
         }
-    })
+    }
+    in_parent(&abs, |fd, name| host::mkdirat(fd, name, mode))
 }
 
 pub fn mkdir(a: &Args) -> Result<u64, Errno> {
@@ -289,15 +271,14 @@ fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
     if flags & !AT_REMOVEDIR != 0 {
         return Err(Errno::EINVAL);
     }
-    in_parent(dirfd, path_addr, |fd, name| {
-        // SAFETY: name is NUL-terminated.
-        unsafe {
-            host::call(
-                junction_abi::SYS_UNLINKAT,
-                host::args!(fd, name.as_ptr(), flags),
-            )
+    let abs = resolve(dirfd, path_addr)?;
+    {
+        let k = state::lock();
+        if let Place::Tmp(rel) = k.vfs.place(&abs) {
+            return k.vfs.tmp.remove(rel, flags & AT_REMOVEDIR != 0).map(|_| 0);
         }
-    })
+    }
+    in_parent(&abs, |fd, name| host::unlinkat(fd, name, flags as u32))
 }
 
 pub fn unlink(a: &Args) -> Result<u64, Errno> {
@@ -313,18 +294,27 @@ pub fn unlinkat(a: &Args) -> Result<u64, Errno> {
 }
 
 fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result<u64, Errno> {
+    let old_abs = resolve(olddir, old)?;
     let new_abs = resolve(newdir, new)?;
+    {
+        let k = state::lock();
+        match (k.vfs.place(&old_abs), k.vfs.place(&new_abs)) {
+            (Place::Tmp(from), Place::Tmp(to)) => {
+                return k.vfs.tmp.rename(from, to, flags).map(|_| 0)
+            }
+            (Place::Root(_), Place::Root(_)) => {}
+            (Place::Root(_) | Place::Tmp(_), Place::Root(_) | Place::Tmp(_)) => {
+                // Each mount is its own file system: moving between them is a copy.
+                return Err(Errno::EXDEV);
+            }
+            _ => return Err(Errno::EACCES),
+        }
+    }
     let (new_parent, new_name) = state::lock().vfs.parent_for_write(&new_abs)?;
     let mut cnew: Vec<u8> = new_name.as_bytes().to_vec();
     cnew.push(0);
-    let result = in_parent(olddir, old, |fd, name| {
-        // SAFETY: both names are NUL-terminated.
-        unsafe {
-            host::call(
-                junction_abi::SYS_RENAMEAT2,
-                host::args!(fd, name.as_ptr(), new_parent, cnew.as_ptr(), flags),
-            )
-        }
+    let result = in_parent(&old_abs, |fd, name| {
+        host::renameat2(fd, name, new_parent, &cnew, flags as u32)
     });
     let _ = host::close(new_parent);
     result
@@ -343,4 +333,23 @@ pub fn umask(a: &Args) -> Result<u64, Errno> {
     let old = k.umask;
     k.umask = a[0] as u32 & 0o777;
     Ok(u64::from(old))
+}
+
+fn write_statfs(addr: u64, st: &Statfs) -> Result<u64, Errno> {
+    user::write(&state::lock().vm.vmas, addr, st)?;
+    Ok(0)
+}
+
+pub fn statfs(a: &Args) -> Result<u64, Errno> {
+    let abs = resolve(AT_FDCWD, a[0])?;
+    let st = {
+        let k = state::lock();
+        lookup::statfs(&k, &abs)?
+    };
+    write_statfs(a[1], &st)
+}
+
+pub fn fstatfs(a: &Args) -> Result<u64, Errno> {
+    let file = state::lock().fds.file(a[0] as i32)?;
+    write_statfs(a[1], &file.ops.statfs()?)
 }

@@ -1,0 +1,58 @@
+//! Calls only a privileged process may make (mounts, reboot, modules, ptrace, bpf, ...).
+//! The instance has no privileges: each is refused with EPERM, as Linux refuses it to an
+//! unprivileged, sandboxed process, and the host never sees it. The seccomp filter would
+//! kill the instance if the kernel itself ever tried one.
+
+use junction_abi::{self as abi, Errno};
+
+use super::Args;
+
+/// The numbers refused here (the handler table maps each to [`refuse`]).
+pub const REFUSED: &[usize] = &[
+    abi::SYS_PTRACE,
+    abi::SYS_SYSLOG,
+    abi::SYS_VHANGUP,
+    abi::SYS_PIVOT_ROOT,
+    abi::SYS_CHROOT,
+    abi::SYS_ACCT,
+    abi::SYS_SETTIMEOFDAY,
+    abi::SYS_MOUNT,
+    abi::SYS_UMOUNT2,
+    abi::SYS_SWAPON,
+    abi::SYS_SWAPOFF,
+    abi::SYS_REBOOT,
+    abi::SYS_SETHOSTNAME,
+    abi::SYS_SETDOMAINNAME,
+    abi::SYS_IOPL,
+    abi::SYS_IOPERM,
+    abi::SYS_INIT_MODULE,
+    abi::SYS_DELETE_MODULE,
+    abi::SYS_QUOTACTL,
+    abi::SYS_LOOKUP_DCOOKIE,
+    abi::SYS_CLOCK_SETTIME,
+    abi::SYS_KEXEC_LOAD,
+    abi::SYS_ADD_KEY,
+    abi::SYS_REQUEST_KEY,
+    abi::SYS_KEYCTL,
+    abi::SYS_UNSHARE,
+    abi::SYS_PERF_EVENT_OPEN,
+    abi::SYS_OPEN_BY_HANDLE_AT,
+    abi::SYS_SETNS,
+    abi::SYS_PROCESS_VM_READV,
+    abi::SYS_PROCESS_VM_WRITEV,
+    abi::SYS_KCMP,
+    abi::SYS_FINIT_MODULE,
+    abi::SYS_KEXEC_FILE_LOAD,
+    abi::SYS_BPF,
+    abi::SYS_OPEN_TREE,
+    abi::SYS_MOVE_MOUNT,
+    abi::SYS_FSOPEN,
+    abi::SYS_FSCONFIG,
+    abi::SYS_FSMOUNT,
+    abi::SYS_FSPICK,
+    abi::SYS_MOUNT_SETATTR,
+];
+
+pub fn refuse(_: &Args) -> Result<u64, Errno> {
+    Err(Errno::EPERM)
+}
