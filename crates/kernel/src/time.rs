@@ -1,6 +1,7 @@
 //! Time for the kernel and the app: the host's vDSO `clock_gettime`, called directly (it is
 //! plain user code reading the host's time page), so clocks are served without a host call.
-//! Where the vDSO falls back to a real syscall, that call is forwarded (arch::sigsys).
+//! The clocks the vDSO cannot read from its page go to the host directly (see
+//! [`vdso_answers`]).
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -61,11 +62,32 @@ fn call(slot: &AtomicUsize, clock: i32) -> Result<Timespec, Errno> {
     }
 }
 
+/// The clocks the x86-64 vDSO reads from its data page: REALTIME, MONOTONIC, MONOTONIC_RAW,
+/// the two COARSE clocks, BOOTTIME and TAI. For the others (the CPU-time and ALARM clocks)
+/// it executes a real `syscall`, outside the host module and with SIGSYS blocked while the
+/// kernel serves a call: the host then kills the process with SIGSYS (`os.clock()` in Lua,
+/// `time.process_time()` in Python).
+fn vdso_answers(clock: i32) -> bool {
+    matches!(clock, 0 | 1 | 4 | 5 | 6 | 7 | 11)
+}
+
 pub fn clock_gettime(clock: i32) -> Result<Timespec, Errno> {
+    if !vdso_answers(clock) {
+        return crate::host::clock_gettime(clock as u32);
+    }
     call(&VDSO_CLOCK_GETTIME, clock)
 }
 
 pub fn clock_getres(clock: i32) -> Result<Timespec, Errno> {
+    if !vdso_answers(clock) {
+        // clock_getres is not a host call. Linux gives 1 ns for the CPU-time clocks and the
+        // high-resolution timer's 1 ns for the ALARM clocks, when the clock exists at all.
+        crate::host::clock_gettime(clock as u32)?;
+        return Ok(Timespec {
+            tv_sec: 0,
+            tv_nsec: 1,
+        });
+    }
     if VDSO_CLOCK_GETRES.load(Ordering::Relaxed) == 0 {
         return Err(Errno::ENOSYS);
     }

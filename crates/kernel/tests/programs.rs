@@ -3,14 +3,9 @@
 
 use std::process::{Command, Output};
 
-const KERNEL: &str = env!("CARGO_BIN_EXE_junction-kernel");
+mod common;
 
-fn native(program: &str, args: &[&str]) -> Output {
-    Command::new(program)
-        .args(args)
-        .output()
-        .expect("native run")
-}
+use common::{available, ready, Matrix, Run, KERNEL};
 
 fn under_kernel(program: &str, args: &[&str]) -> Output {
     Command::new(KERNEL)
@@ -21,64 +16,63 @@ fn under_kernel(program: &str, args: &[&str]) -> Output {
         .expect("kernel run")
 }
 
-fn available() -> bool {
-    let out = Command::new(KERNEL)
-        .arg("--info")
-        .output()
-        .expect("kernel --info");
-    let text = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        eprintln!("SKIP: this machine cannot run the kernel:\n{text}");
-        return false;
-    }
-    true
-}
-
-fn same(program: &str, args: &[&str]) {
-    let a = native(program, args);
-    let b = under_kernel(program, args);
-    assert_eq!(
-        String::from_utf8_lossy(&b.stdout),
-        String::from_utf8_lossy(&a.stdout),
-        "stdout of {program} {args:?}"
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&b.stderr),
-        String::from_utf8_lossy(&a.stderr),
-        "stderr of {program} {args:?}"
-    );
-    assert_eq!(
-        b.status.code(),
-        a.status.code(),
-        "status of {program} {args:?}"
-    );
-}
+// The other program tests, by family: coreutils.rs, busybox.rs, compress.rs, python.rs and
+// scripting.rs (perl, lua, sqlite3).
 
 #[test]
-fn coreutils_match_native() {
-    if !available() {
+fn exit_statuses_and_arguments() {
+    if !ready(&["/bin/true", "/bin/false", "/bin/echo"]) {
         return;
     }
-    same("/bin/true", &[]);
-    same("/bin/false", &[]);
-    same("/bin/echo", &["hello", "world"]);
-    same("/bin/cat", &["/etc/passwd"]);
-    same("/usr/bin/ls", &["/usr/lib/x86_64-linux-gnu/gconv"]);
-    same("/usr/bin/seq", &["1", "1000"]);
-    same("/usr/bin/sha256sum", &["/etc/passwd"]);
-    same("/usr/bin/wc", &["-l", "/etc/passwd"]);
-    same("/usr/bin/ls", &["/nonexistent"]);
+    let mut m = Matrix::new();
+    m.check(Run::new("/bin/true"));
+    m.check(Run::new("/bin/false").status(1));
+    m.check(Run::new("/bin/echo").args(["hello", "world"]));
+    m.check(Run::new("/bin/echo").args(["-e", "tab\\there", "", "é", "--", "-n"]));
+    m.finish();
 }
 
+/// --clear-env and --env give the program exactly that environment; --env overrides.
 #[test]
-fn python_matches_native() {
-    if !available() {
+fn environment_options() {
+    if !ready(&["/usr/bin/env"]) {
         return;
     }
-    same(
-        "/usr/bin/python3",
-        &["-c", "import json, re, hashlib, zlib, decimal\nprint(json.dumps({'h': hashlib.sha256(b'x').hexdigest(), 'z': len(zlib.compress(b'a'*1000)), 'd': str(decimal.Decimal(1)/7), 'r': re.findall(r'\\d+', 'a1b22c333')}))"],
-    );
+    let env = |cmd: &mut Command| -> String {
+        let out = cmd.output().expect("env");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(String::from)
+            .collect();
+        // Where an overridden variable lands in the list is not part of the contract.
+        lines.sort();
+        lines.join("\n")
+    };
+    let native = env(Command::new("/usr/bin/env")
+        .env_clear()
+        .envs([("A", "1"), ("B", "x=y")]));
+    let cleared = env(Command::new(KERNEL)
+        .env("INHERITED", "must not pass")
+        .args([
+            "--clear-env",
+            "--env",
+            "A=1",
+            "--env",
+            "B=x=y",
+            "--",
+            "/usr/bin/env",
+        ]));
+    assert_eq!(cleared, native);
+    let overridden = env(Command::new(KERNEL)
+        .env_clear()
+        .envs([("A", "0"), ("B", "x=y")])
+        .args(["--env", "A=1", "--", "/usr/bin/env"]));
+    assert_eq!(overridden, native);
 }
 
 #[test]

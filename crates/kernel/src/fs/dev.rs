@@ -48,13 +48,8 @@ pub fn makedev(major: u64, minor: u64) -> u64 {
         | (minor & 0xff)
 }
 
-impl FileOps for Device {
-    fn statfs(&self) -> Result<junction_abi::structs::Statfs, Errno> {
-        // /dev is a devtmpfs on Linux, which reports itself as tmpfs.
-        Ok(super::file::pseudo_statfs(super::tmpfs::TMPFS_MAGIC))
-    }
-
-    fn read(&self, _file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
+impl Device {
+    fn fill(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         match self {
             Device::Null => Ok(0),
             Device::Zero | Device::Full => {
@@ -68,11 +63,40 @@ impl FileOps for Device {
         }
     }
 
-    fn write(&self, _file: &OpenFile, buf: &[u8]) -> Result<usize, Errno> {
+    fn take(&self, buf: &[u8]) -> Result<usize, Errno> {
         match self {
             Device::Full => Err(Errno::ENOSPC),
             _ => Ok(buf.len()),
         }
+    }
+}
+
+// Linux lets these devices pread, pwrite and lseek; the offset changes nothing and lseek
+// always answers 0 (null_lseek, zero_lseek, full_lseek; noop_llseek for random).
+impl FileOps for Device {
+    fn statfs(&self) -> Result<junction_abi::structs::Statfs, Errno> {
+        // /dev is a devtmpfs on Linux, which reports itself as tmpfs.
+        Ok(super::file::pseudo_statfs(super::tmpfs::TMPFS_MAGIC))
+    }
+
+    fn read(&self, _file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
+        self.fill(buf)
+    }
+
+    fn write(&self, _file: &OpenFile, buf: &[u8]) -> Result<usize, Errno> {
+        self.take(buf)
+    }
+
+    fn pread(&self, buf: &mut [u8], _offset: u64) -> Result<usize, Errno> {
+        self.fill(buf)
+    }
+
+    fn pwrite(&self, buf: &[u8], _offset: u64) -> Result<usize, Errno> {
+        self.take(buf)
+    }
+
+    fn fixed_position(&self) -> Option<u64> {
+        Some(0)
     }
 
     fn stat(&self) -> Result<Stat, Errno> {

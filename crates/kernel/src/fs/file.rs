@@ -55,6 +55,33 @@ pub enum Whence {
     Set,
     Current,
     End,
+    /// SEEK_DATA: the next byte at or after the offset that is data, not a hole.
+    Data,
+    /// SEEK_HOLE: the next hole at or after the offset (the end counts as one).
+    Hole,
+}
+
+impl Whence {
+    pub fn from_raw(raw: u64) -> Option<Whence> {
+        Some(match raw {
+            0 => Whence::Set,
+            1 => Whence::Current,
+            2 => Whence::End,
+            3 => Whence::Data,
+            4 => Whence::Hole,
+            _ => return None,
+        })
+    }
+
+    fn raw(self) -> u32 {
+        match self {
+            Whence::Set => 0,
+            Whence::Current => 1,
+            Whence::End => 2,
+            Whence::Data => 3,
+            Whence::Hole => 4,
+        }
+    }
 }
 
 /// The operations of one kind of file. Defaults are the errors Linux gives for a file that
@@ -128,6 +155,11 @@ pub trait FileOps: Send + Sync + core::fmt::Debug {
     /// position the kernel keeps store it in `file.offset`.
     fn dir_seek(&self, _file: &OpenFile, _offset: i64, _whence: u32) -> Result<u64, Errno> {
         Err(Errno::EINVAL)
+    }
+    /// Some(position) for a file that cannot seek but whose lseek succeeds anyway and always
+    /// lands there, whatever the offset and whence (Linux's /dev/null, /dev/zero, ...).
+    fn fixed_position(&self) -> Option<u64> {
+        None
     }
 }
 
@@ -208,25 +240,42 @@ impl OpenFile {
     }
 
     pub fn seek(&self, offset: i64, whence: Whence) -> Result<u64, Errno> {
-        let raw_whence = match whence {
-            Whence::Set => 0,
-            Whence::Current => 1,
-            Whence::End => 2,
-        };
-        if let Some(result) = self.ops.host_seek(offset, raw_whence) {
+        if let Some(result) = self.ops.host_seek(offset, whence.raw()) {
             return result;
         }
         if self.ops.is_dir() {
-            return self.ops.dir_seek(self, offset, raw_whence);
+            return self.ops.dir_seek(self, offset, whence.raw());
+        }
+        if let Some(position) = self.ops.fixed_position() {
+            *self.offset.lock() = position;
+            return Ok(position);
         }
         let size = self.ops.seekable_size().ok_or(Errno::ESPIPE)?;
         let mut current = self.offset.lock();
-        let base = match whence {
-            Whence::Set => 0,
-            Whence::Current => *current as i64,
-            Whence::End => size? as i64,
+        let target = match whence {
+            Whence::Set => offset,
+            Whence::Current => (*current as i64)
+                .checked_add(offset)
+                .ok_or(Errno::EOVERFLOW)?,
+            Whence::End => (size? as i64).checked_add(offset).ok_or(Errno::EOVERFLOW)?,
+            // Holes are the host file system's to know: ask it on the host fd (whose own
+            // offset the kernel does not use). Without one, the whole file is data, as in
+            // Linux's generic_file_llseek_size.
+            Whence::Data | Whence::Hole => match self.ops.host_fd() {
+                Some(fd) => crate::host::lseek(fd, offset, whence.raw())? as i64,
+                None => {
+                    let size = size? as i64;
+                    if offset < 0 || offset >= size {
+                        return Err(Errno::ENXIO);
+                    }
+                    if matches!(whence, Whence::Data) {
+                        offset
+                    } else {
+                        size
+                    }
+                }
+            },
         };
-        let target = base.checked_add(offset).ok_or(Errno::EOVERFLOW)?;
         if target < 0 {
             return Err(Errno::EINVAL);
         }

@@ -100,7 +100,11 @@ impl Inode {
         st.st_mode = m.mode;
         st.st_uid = m.uid;
         st.st_gid = m.gid;
-        st.st_size = m.size as i64;
+        st.st_size = match &self.kind {
+            // Linux's tmpfs counts 20 bytes per entry, "." and ".." included.
+            Kind::Dir(table) => (table.lock().by_name.len() as i64 + 2) * 20,
+            Kind::File(_) => m.size as i64,
+        };
         st.st_blksize = 4096;
         st.st_blocks = (m.size.div_ceil(4096) * 8) as i64;
         st.st_atime = m.atime.tv_sec;

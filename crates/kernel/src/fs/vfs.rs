@@ -227,7 +227,9 @@ impl Vfs {
                 let fd = self.open_host(rel, O_PATH | O_NOFOLLOW, 0)?;
                 let n = host::readlinkat(fd, b"\0", buf);
                 let _ = host::close(fd);
-                n
+                // readlinkat(fd, "") names the fd's own file: ENOENT when it is not a link,
+                // where readlink(path) answers EINVAL.
+                n.map_err(|e| if e == Errno::ENOENT { Errno::EINVAL } else { e })
             }
             Place::DevFd(_) | Place::DevMissing | Place::Proc(_) => Err(Errno::ENOENT),
             Place::Tmp(rel) => self.tmp.stat(rel).and(Err(Errno::EINVAL)),

@@ -643,6 +643,9 @@ mod tests {
                     .map_or("?", |s| s.name)
             })
             .collect();
-        assert_eq!(listed, allowed, "update docs/security.md from host::ALLOWED");
+        assert_eq!(
+            listed, allowed,
+            "update docs/security.md from host::ALLOWED"
+        );
     }
 }

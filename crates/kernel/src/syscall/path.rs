@@ -324,6 +324,11 @@ pub fn rename(a: &Args) -> Result<u64, Errno> {
     rename_at(AT_FDCWD, a[0], AT_FDCWD, a[1], 0)
 }
 
+/// renameat has no flags argument (r8 is whatever the app left there).
+pub fn renameat(a: &Args) -> Result<u64, Errno> {
+    rename_at(a[0] as i32, a[1], a[2] as i32, a[3], 0)
+}
+
 pub fn renameat2(a: &Args) -> Result<u64, Errno> {
     rename_at(a[0] as i32, a[1], a[2] as i32, a[3], a[4])
 }

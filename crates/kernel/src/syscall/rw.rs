@@ -107,12 +107,7 @@ pub fn writev(a: &Args) -> Result<u64, Errno> {
 
 pub fn lseek(a: &Args) -> Result<u64, Errno> {
     let f = file(a[0])?;
-    let whence = match a[2] {
-        0 => Whence::Set,
-        1 => Whence::Current,
-        2 => Whence::End,
-        _ => return Err(Errno::EINVAL),
-    };
+    let whence = Whence::from_raw(a[2]).ok_or(Errno::EINVAL)?;
     f.seek(a[1] as i64, whence)
 }
 
