@@ -934,9 +934,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Partial(
-            "kernel fds are re-checked after host waits; no wake-up from other threads yet",
-        ),
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6133,7 +6131,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Partial("the sigmask argument is not applied; same waits as poll"),
+        status: Status::Partial(
+            "the sigmask is only recorded: signals are not delivered to handlers yet",
+        ),
         note: "",
     },
     SyscallInfo {

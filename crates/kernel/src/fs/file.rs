@@ -32,6 +32,19 @@ pub const POLLIN: u32 = 0x1;
 pub const POLLOUT: u32 = 0x4;
 pub const POLLERR: u32 = 0x8;
 pub const POLLHUP: u32 = 0x10;
+pub const POLLPRI: u32 = junction_abi::POLLPRI as u32;
+pub const POLLNVAL: u32 = junction_abi::POLLNVAL as u32;
+pub const POLLRDNORM: u32 = junction_abi::POLLRDNORM as u32;
+pub const POLLRDBAND: u32 = junction_abi::POLLRDBAND as u32;
+pub const POLLWRNORM: u32 = junction_abi::POLLWRNORM as u32;
+pub const POLLWRBAND: u32 = junction_abi::POLLWRBAND as u32;
+pub const POLLRDHUP: u32 = junction_abi::POLLRDHUP as u32;
+/// The bits a poll can ask about; ERR, HUP and NVAL are reported unasked.
+pub const POLL_ASKABLE: u32 =
+    POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLRDHUP;
+/// What Linux reports for a file without a poll method (regular files, directories,
+/// /dev/null): always ready both ways.
+pub const DEFAULT_POLLMASK: u32 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 
 /// Where a seek is relative to.
 #[derive(Debug, Clone, Copy)]
@@ -64,9 +77,19 @@ pub trait FileOps: Send + Sync + core::fmt::Debug {
     fn getdents(&self, _file: &OpenFile, _buf: &mut [u8]) -> Result<usize, Errno> {
         Err(Errno::ENOTDIR)
     }
-    /// Current readiness (POLLIN/POLLOUT/POLLHUP/POLLERR) without blocking.
+    /// Current readiness (POLLIN/POLLOUT/POLLHUP/POLLERR/...) without blocking.
     fn poll(&self) -> u32 {
-        POLLIN | POLLOUT
+        DEFAULT_POLLMASK
+    }
+    /// Whether Linux gives this kind of file a poll method: epoll_ctl refuses files without
+    /// one (EPERM), while poll and select see them as always ready.
+    fn can_poll(&self) -> bool {
+        false
+    }
+    /// How many wake-ups the object has sent its readers and writers, for EPOLLET (see
+    /// crate::readiness::Wakeups); None for files whose changes the kernel does not see.
+    fn wakeups(&self) -> Option<crate::readiness::Wakeups> {
+        None
     }
     /// The host fd behind the file, for mmap and for waiting in the host.
     fn host_fd(&self) -> Option<i32> {
