@@ -6458,7 +6458,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Uint,
         }],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6611,7 +6611,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {

@@ -1,7 +1,9 @@
 //! Files: the fd table, open-file objects and the kinds of file behind them, and the VFS
 //! that turns app paths into open files.
 
+pub mod anon_inode;
 pub mod dev;
+pub mod eventfd;
 pub mod fdtable;
 pub mod file;
 pub mod host_file;

@@ -4,6 +4,7 @@
 //! ENOSYS (logged once). The table's statuses (served / host / partial / unsupported) live in
 //! `tools/abi/linux-x86_64.abi`; a test checks that both agree.
 
+pub mod eventfd;
 pub mod fd;
 pub mod futex;
 pub mod identity;
@@ -70,6 +71,8 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_PIPE2 => fd::pipe2,
         SYS_POLL => poll::poll,
         SYS_PPOLL => poll::ppoll,
+        SYS_EVENTFD => eventfd::eventfd,
+        SYS_EVENTFD2 => eventfd::eventfd2,
         SYS_MMAP => mem::mmap,
         SYS_MUNMAP => mem::munmap,
         SYS_MPROTECT => mem::mprotect,
