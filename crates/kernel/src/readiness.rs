@@ -2,7 +2,7 @@
 //!
 //! A caller scans its own set of files (pollfds, fd_set bits, an epoll interest list) and
 //! either finds something ready or notes, in [`HostWaits`], the host fds that could become
-//! ready. Kernel objects (pipes and the like) report readiness directly;
+//! ready. Kernel objects (pipes, eventfds, epoll instances) report readiness directly;
 //! host-backed files (the stdio the instance inherited) are waited on with one host ppoll.
 //! When only kernel objects are involved, [`wait`] sleeps on [`CHANGED`], which every
 //! kernel-object wake-up bumps ([`WakeCounter`]). With one app thread nothing bumps it
@@ -17,6 +17,7 @@ use junction_abi::{
     Errno,
 };
 
+use crate::fs::epoll::Epoll;
 use crate::fs::file::{OpenFile, POLL_ASKABLE};
 use crate::wait::WaitWord;
 use crate::{host, time};
@@ -123,7 +124,8 @@ pub struct HostWaits {
 }
 
 impl HostWaits {
-    /// Waits on `file` too, for `events`, when the host is what makes it ready.
+    /// Waits on `file` too, for `events`, when the host is what makes it ready (epoll
+    /// instances pass on the host fds of their own interest lists).
     pub fn add(&mut self, file: &OpenFile, events: u32) {
         if let Some(fd) = file.ops.host_fd() {
             let events = events & POLL_ASKABLE;
@@ -134,6 +136,8 @@ impl HostWaits {
                     revents: 0,
                 });
             }
+        } else if let Some(epoll) = file.kind::<Epoll>() {
+            epoll.add_host_waits(self);
         }
     }
 

@@ -4785,7 +4785,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Int,
         }],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -5164,7 +5164,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "EPOLLET on host fds (stdio) sees readiness changes between scans only",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -5193,7 +5195,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "ELOOP counts nesting below the added epoll only; EPOLLWAKEUP has no effect",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -6409,7 +6413,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "EPOLLET on stdio sees changes between scans; the sigmask is only recorded",
+        ),
         note: "",
     },
     SyscallInfo {
@@ -6622,7 +6628,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             kind: ArgKind::Flags(&sets::EPOLL_CREATE_FLAGS),
         }],
         ret: RetKind::Fd,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -8218,7 +8224,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "EPOLLET on stdio sees changes between scans; the sigmask is only recorded",
+        ),
         note: "",
     },
     SyscallInfo {

@@ -3,6 +3,7 @@
 
 use alloc::boxed::Box;
 use alloc::string::String;
+use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use junction_abi::{structs::Stat, Errno};
@@ -54,9 +55,21 @@ pub enum Whence {
     End,
 }
 
+/// Lets the epoll code find out that a file is an epoll instance (`as_any().downcast_ref`);
+/// implemented for every file kind by the blanket impl below.
+pub trait AsAny {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// The operations of one kind of file. Defaults are the errors Linux gives for a file that
 /// does not support the operation.
-pub trait FileOps: Send + Sync + core::fmt::Debug {
+pub trait FileOps: AsAny + Send + Sync + core::fmt::Debug {
     fn read(&self, _file: &OpenFile, _buf: &mut [u8]) -> Result<usize, Errno> {
         Err(Errno::EINVAL)
     }
@@ -146,6 +159,13 @@ impl OpenFile {
 
     pub fn flags(&self) -> u32 {
         self.flags.load(Ordering::Relaxed)
+    }
+
+    /// The file kind behind this open file, when it is a `T` (epoll needs to know).
+    pub fn kind<T: FileOps + 'static>(&self) -> Option<&T> {
+        // Deref to the trait object first: `self.ops.as_any()` would find the Box, which is
+        // `Any` too.
+        (*self.ops).as_any().downcast_ref::<T>()
     }
 
     pub fn readable(&self) -> bool {

@@ -3,6 +3,7 @@
 
 pub mod anon_inode;
 pub mod dev;
+pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;
 pub mod file;
