@@ -1297,7 +1297,7 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Served,
         note: "",
     },
     SyscallInfo {
@@ -6098,7 +6098,9 @@ pub static SYSCALLS: &[SyscallInfo] = &[
             },
         ],
         ret: RetKind::Int,
-        status: Status::Unsupported,
+        status: Status::Partial(
+            "the sigmask is only recorded: signals are not delivered to handlers yet",
+        ),
         note: "",
     },
     SyscallInfo {

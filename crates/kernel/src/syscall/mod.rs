@@ -13,6 +13,7 @@ pub mod mem;
 pub mod path;
 pub mod poll;
 pub mod rw;
+pub mod select;
 pub mod signal;
 pub mod time;
 
@@ -72,6 +73,8 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_PIPE2 => fd::pipe2,
         SYS_POLL => poll::poll,
         SYS_PPOLL => poll::ppoll,
+        SYS_SELECT => select::select,
+        SYS_PSELECT6 => select::pselect6,
         SYS_EVENTFD => eventfd::eventfd,
         SYS_EVENTFD2 => eventfd::eventfd2,
         SYS_EPOLL_CREATE => epoll::epoll_create,
