@@ -14,6 +14,7 @@ pub mod loader;
 pub mod mm;
 pub mod print;
 pub mod random;
+pub mod readiness;
 pub mod seccomp;
 pub mod signal_exit;
 pub mod start;

@@ -5,7 +5,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use junction_abi::Errno;
+use junction_abi::{structs::Timespec, Errno};
 
 use crate::host;
 
@@ -34,17 +34,31 @@ impl WaitWord {
     /// so this sleeps as long as the same wait would natively (forever, for a pipe nobody
     /// else can write).
     pub fn wait(&self, seen: u32) -> Result<(), Errno> {
+        self.wait_timeout(seen, None)
+    }
+
+    /// As [`Self::wait`], for at most `timeout` (relative; None is for ever). Returns when
+    /// woken, on a signal, or when the time is up: callers re-check their condition.
+    pub fn wait_timeout(&self, seen: u32, timeout: Option<&Timespec>) -> Result<(), Errno> {
+        let timeout_ptr = timeout.map_or(core::ptr::null(), |t| t as *const Timespec);
         self.sleepers.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: the futex word is a live AtomicU32.
+        // SAFETY: the futex word is a live AtomicU32; the timeout is null or a valid timespec.
         let result = unsafe {
             host::call(
                 junction_abi::SYS_FUTEX,
-                host::args!(self.seq.as_ptr(), FUTEX_WAIT_PRIVATE, seen, 0, 0, 0),
+                host::args!(
+                    self.seq.as_ptr(),
+                    FUTEX_WAIT_PRIVATE,
+                    seen,
+                    timeout_ptr,
+                    0,
+                    0
+                ),
             )
         };
         self.sleepers.fetch_sub(1, Ordering::SeqCst);
         match result {
-            Ok(_) | Err(Errno::EAGAIN) | Err(Errno::EINTR) => Ok(()),
+            Ok(_) | Err(Errno::EAGAIN) | Err(Errno::EINTR) | Err(Errno::ETIMEDOUT) => Ok(()),
             Err(e) => Err(e),
         }
     }

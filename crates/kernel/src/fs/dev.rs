@@ -3,7 +3,7 @@
 
 use junction_abi::{structs::Stat, Errno};
 
-use super::file::{FileOps, OpenFile};
+use super::file::{FileOps, OpenFile, DEFAULT_POLLMASK, POLLIN, POLLRDNORM};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Device {
@@ -97,6 +97,20 @@ impl FileOps for Device {
 
     fn fixed_position(&self) -> Option<u64> {
         Some(0)
+    }
+
+    /// Of these, only /dev/random has a poll method in Linux (readable once the host's
+    /// entropy pool is, which it is by the time anything runs).
+    fn can_poll(&self) -> bool {
+        *self == Device::Random
+    }
+
+    fn poll(&self) -> u32 {
+        if self.can_poll() {
+            POLLIN | POLLRDNORM
+        } else {
+            DEFAULT_POLLMASK
+        }
     }
 
     fn stat(&self) -> Result<Stat, Errno> {

@@ -3,6 +3,7 @@
 
 use alloc::boxed::Box;
 use alloc::string::String;
+use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use junction_abi::{
@@ -35,6 +36,19 @@ pub const POLLIN: u32 = 0x1;
 pub const POLLOUT: u32 = 0x4;
 pub const POLLERR: u32 = 0x8;
 pub const POLLHUP: u32 = 0x10;
+pub const POLLPRI: u32 = junction_abi::POLLPRI as u32;
+pub const POLLNVAL: u32 = junction_abi::POLLNVAL as u32;
+pub const POLLRDNORM: u32 = junction_abi::POLLRDNORM as u32;
+pub const POLLRDBAND: u32 = junction_abi::POLLRDBAND as u32;
+pub const POLLWRNORM: u32 = junction_abi::POLLWRNORM as u32;
+pub const POLLWRBAND: u32 = junction_abi::POLLWRBAND as u32;
+pub const POLLRDHUP: u32 = junction_abi::POLLRDHUP as u32;
+/// The bits a poll can ask about; ERR, HUP and NVAL are reported unasked.
+pub const POLL_ASKABLE: u32 =
+    POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLRDHUP;
+/// What Linux reports for a file without a poll method (regular files, directories,
+/// /dev/null): always ready both ways.
+pub const DEFAULT_POLLMASK: u32 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 
 pub const ANON_INODE_FS_MAGIC: i64 = 0x0904_1934;
 pub const PIPEFS_MAGIC: i64 = 0x5049_5045;
@@ -84,9 +98,21 @@ impl Whence {
     }
 }
 
+/// Lets the epoll code find out that a file is an epoll instance (`as_any().downcast_ref`);
+/// implemented for every file kind by the blanket impl below.
+pub trait AsAny {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// The operations of one kind of file. Defaults are the errors Linux gives for a file that
 /// does not support the operation.
-pub trait FileOps: Send + Sync + core::fmt::Debug {
+pub trait FileOps: AsAny + Send + Sync + core::fmt::Debug {
     fn read(&self, _file: &OpenFile, _buf: &mut [u8]) -> Result<usize, Errno> {
         Err(Errno::EINVAL)
     }
@@ -112,9 +138,19 @@ pub trait FileOps: Send + Sync + core::fmt::Debug {
     fn getdents(&self, _file: &OpenFile, _buf: &mut [u8]) -> Result<usize, Errno> {
         Err(Errno::ENOTDIR)
     }
-    /// Current readiness (POLLIN/POLLOUT/POLLHUP/POLLERR) without blocking.
+    /// Current readiness (POLLIN/POLLOUT/POLLHUP/POLLERR/...) without blocking.
     fn poll(&self) -> u32 {
-        POLLIN | POLLOUT
+        DEFAULT_POLLMASK
+    }
+    /// Whether Linux gives this kind of file a poll method: epoll_ctl refuses files without
+    /// one (EPERM), while poll and select see them as always ready.
+    fn can_poll(&self) -> bool {
+        false
+    }
+    /// How many wake-ups the object has sent its readers and writers, for EPOLLET (see
+    /// crate::readiness::Wakeups); None for files whose changes the kernel does not see.
+    fn wakeups(&self) -> Option<crate::readiness::Wakeups> {
+        None
     }
     /// The host fd behind the file, for mmap and for waiting in the host.
     fn host_fd(&self) -> Option<i32> {
@@ -186,6 +222,13 @@ impl OpenFile {
 
     pub fn flags(&self) -> u32 {
         self.flags.load(Ordering::Relaxed)
+    }
+
+    /// The file kind behind this open file, when it is a `T` (epoll needs to know).
+    pub fn kind<T: FileOps + 'static>(&self) -> Option<&T> {
+        // Deref to the trait object first: `self.ops.as_any()` would find the Box, which is
+        // `Any` too.
+        (*self.ops).as_any().downcast_ref::<T>()
     }
 
     pub fn readable(&self) -> bool {

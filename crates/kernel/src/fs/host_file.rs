@@ -4,7 +4,7 @@
 
 use junction_abi::{structs::Stat, Errno};
 
-use super::file::{FileOps, OpenFile, POLLIN, POLLOUT};
+use super::file::{FileOps, OpenFile, DEFAULT_POLLMASK, POLL_ASKABLE};
 use crate::host;
 use crate::mm::vma::VmaMap;
 
@@ -12,11 +12,13 @@ const S_IFMT: u32 = 0o170000;
 const S_IFREG: u32 = 0o100000;
 const S_IFDIR: u32 = 0o040000;
 const S_IFBLK: u32 = 0o060000;
+const S_IFCHR: u32 = 0o020000;
 
 #[derive(Debug)]
 pub struct HostFile {
     fd: i32,
     mode: u32,
+    rdev: u64,
     /// Closed when the last app fd referring to it goes away (Drop).
     owned: bool,
     /// Inherited stdio: its offset is shared with the parent (`cmd >> log`), so the host
@@ -31,6 +33,7 @@ impl HostFile {
         Ok(HostFile {
             fd,
             mode: st.st_mode,
+            rdev: st.st_rdev,
             owned: true,
             inherited: false,
         })
@@ -42,6 +45,7 @@ impl HostFile {
         Ok(HostFile {
             fd,
             mode: st.st_mode,
+            rdev: st.st_rdev,
             owned: false,
             inherited: true,
         })
@@ -49,6 +53,16 @@ impl HostFile {
 
     fn seekable(&self) -> bool {
         matches!(self.mode & S_IFMT, S_IFREG | S_IFBLK)
+    }
+
+    /// The memory devices (major 1) have no poll method, except /dev/random (8) and
+    /// /dev/kmsg (11): stdin redirected from /dev/null is not pollable by epoll.
+    fn pollless_device(&self) -> bool {
+        let (major, minor) = (
+            ((self.rdev >> 8) & 0xfff) | ((self.rdev >> 32) & !0xfff),
+            (self.rdev & 0xff) | ((self.rdev >> 12) & !0xff),
+        );
+        self.mode & S_IFMT == S_IFCHR && major == 1 && minor != 8 && minor != 11
     }
 }
 
@@ -98,12 +112,12 @@ impl FileOps for HostFile {
     }
 
     fn poll(&self) -> u32 {
-        if self.seekable() || self.is_dir() {
-            return POLLIN | POLLOUT;
+        if !self.can_poll() {
+            return DEFAULT_POLLMASK;
         }
         let mut fds = [junction_abi::structs::Pollfd {
             fd: self.fd,
-            events: (POLLIN | POLLOUT) as i16,
+            events: POLL_ASKABLE as u16 as i16,
             revents: 0,
         }];
         let zero = junction_abi::structs::Timespec {
@@ -114,6 +128,10 @@ impl FileOps for HostFile {
             Ok(_) => fds[0].revents as u16 as u32,
             Err(_) => 0,
         }
+    }
+
+    fn can_poll(&self) -> bool {
+        !self.seekable() && !self.is_dir() && !self.pollless_device()
     }
 
     fn host_fd(&self) -> Option<i32> {

@@ -2,8 +2,11 @@
 //! that turns app paths into open files: the root directory, `/dev`, `/proc` and the tmpfs
 //! at `/tmp`.
 
+pub mod anon_inode;
 pub mod dev;
 pub mod dir;
+pub mod epoll;
+pub mod eventfd;
 pub mod fdtable;
 pub mod file;
 pub mod host_file;

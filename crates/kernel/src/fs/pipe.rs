@@ -7,7 +7,8 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use junction_abi::{structs::Stat, Errno};
 
-use super::file::{FileOps, OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT};
+use super::file::{FileOps, OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM};
+use crate::readiness::{WakeCounter, Wakeups};
 use crate::sync::SpinLock;
 use crate::wait::WaitWord;
 
@@ -22,6 +23,9 @@ struct Shared {
     writers: AtomicU32,
     /// Bumped on every change; sleepers wait on it.
     changed: WaitWord,
+    /// Wake-ups as epoll sees them: every write wakes readers; a read wakes writers only
+    /// when it made room in a pipe that had none (as Linux's pipe_read does).
+    wakeups: WakeCounter,
     ino: u64,
 }
 
@@ -40,6 +44,7 @@ pub fn new_pipe() -> (PipeEnd, PipeEnd) {
         readers: AtomicU32::new(1),
         writers: AtomicU32::new(1),
         changed: WaitWord::new(),
+        wakeups: WakeCounter::new(),
         ino: u64::from(NEXT_INO.fetch_add(1, Ordering::Relaxed)),
     });
     (
@@ -63,6 +68,7 @@ impl Drop for PipeEnd {
         };
         count.fetch_sub(1, Ordering::AcqRel);
         self.shared.changed.wake_all();
+        self.shared.wakeups.wake_everyone();
     }
 }
 
@@ -83,12 +89,16 @@ impl FileOps for PipeEnd {
             {
                 let mut data = self.shared.buffer.lock();
                 if !data.is_empty() {
+                    let was_full = CAPACITY - data.len() < PIPE_BUF;
                     let n = buf.len().min(data.len());
                     for (slot, byte) in buf.iter_mut().zip(data.drain(..n)) {
                         *slot = byte;
                     }
                     drop(data);
                     self.shared.changed.wake_all();
+                    if was_full {
+                        self.shared.wakeups.wake_writers();
+                    }
                     return Ok(n);
                 }
             }
@@ -128,6 +138,7 @@ impl FileOps for PipeEnd {
                     written += n;
                     drop(data);
                     self.shared.changed.wake_all();
+                    self.shared.wakeups.wake_readers();
                     if written == buf.len() {
                         return Ok(written);
                     }
@@ -158,20 +169,30 @@ impl FileOps for PipeEnd {
     fn poll(&self) -> u32 {
         let len = self.shared.buffer.lock().len();
         if self.write_end {
-            if self.shared.readers.load(Ordering::Acquire) == 0 {
-                POLLERR
-            } else if CAPACITY - len >= PIPE_BUF {
-                POLLOUT
+            let mut ready = if CAPACITY - len >= PIPE_BUF {
+                POLLOUT | POLLWRNORM
             } else {
                 0
+            };
+            if self.shared.readers.load(Ordering::Acquire) == 0 {
+                ready |= POLLERR;
             }
+            ready
         } else {
-            let mut ready = if len > 0 { POLLIN } else { 0 };
+            let mut ready = if len > 0 { POLLIN | POLLRDNORM } else { 0 };
             if self.shared.writers.load(Ordering::Acquire) == 0 {
                 ready |= POLLHUP;
             }
             ready
         }
+    }
+
+    fn can_poll(&self) -> bool {
+        true
+    }
+
+    fn wakeups(&self) -> Option<Wakeups> {
+        Some(self.shared.wakeups.get())
     }
 
     fn ioctl(&self, request: u64, arg: u64, vm: &crate::mm::vma::VmaMap) -> Result<usize, Errno> {

@@ -14,6 +14,14 @@ use crate::fs::file::{OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, SETFL
 use crate::fs::pipe::new_pipe;
 use crate::{state, user};
 
+/// Gives a new open file the lowest free fd.
+pub fn install(file: Arc<OpenFile>, cloexec: bool) -> Result<u64, Errno> {
+    state::lock()
+        .fds
+        .insert(FdEntry { file, cloexec })
+        .map(|fd| fd as u64)
+}
+
 pub fn close(a: &Args) -> Result<u64, Errno> {
     let entry = state::lock().fds.remove(a[0] as i32)?;
     // The file (and a host fd behind it) is released here, outside the lock.

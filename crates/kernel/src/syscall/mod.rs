@@ -4,6 +4,8 @@
 //! ENOSYS (logged once). The table's statuses (served / host / partial / unsupported) live in
 //! `tools/abi/linux-x86_64.abi`; a test checks that both agree.
 
+pub mod epoll;
+pub mod eventfd;
 pub mod fd;
 pub mod futex;
 pub mod identity;
@@ -12,6 +14,7 @@ pub mod path;
 pub mod poll;
 pub mod privileged;
 pub mod rw;
+pub mod select;
 pub mod signal;
 pub mod time;
 pub mod xattr;
@@ -87,6 +90,16 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_PIPE2 => fd::pipe2,
         SYS_POLL => poll::poll,
         SYS_PPOLL => poll::ppoll,
+        SYS_SELECT => select::select,
+        SYS_PSELECT6 => select::pselect6,
+        SYS_EVENTFD => eventfd::eventfd,
+        SYS_EVENTFD2 => eventfd::eventfd2,
+        SYS_EPOLL_CREATE => epoll::epoll_create,
+        SYS_EPOLL_CREATE1 => epoll::epoll_create1,
+        SYS_EPOLL_CTL => epoll::epoll_ctl,
+        SYS_EPOLL_WAIT => epoll::epoll_wait,
+        SYS_EPOLL_PWAIT => epoll::epoll_pwait,
+        SYS_EPOLL_PWAIT2 => epoll::epoll_pwait2,
         SYS_MMAP => mem::mmap,
         SYS_MUNMAP => mem::munmap,
         SYS_MPROTECT => mem::mprotect,

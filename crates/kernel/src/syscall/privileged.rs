@@ -28,7 +28,6 @@ pub const REFUSED: &[usize] = &[
     abi::SYS_INIT_MODULE,
     abi::SYS_DELETE_MODULE,
     abi::SYS_QUOTACTL,
-    abi::SYS_LOOKUP_DCOOKIE,
     abi::SYS_CLOCK_SETTIME,
     abi::SYS_KEXEC_LOAD,
     abi::SYS_ADD_KEY,

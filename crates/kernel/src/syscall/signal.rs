@@ -90,6 +90,31 @@ pub fn rt_sigprocmask(a: &Args) -> Result<u64, Errno> {
     Ok(0)
 }
 
+/// The signal mask ppoll, pselect6 and epoll_pwait take: None when the pointer is NULL;
+/// EINVAL unless its size is that of the kernel's sigset (8).
+pub fn read_sigmask(addr: u64, size: u64) -> Result<Option<u64>, Errno> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    if size != 8 {
+        return Err(Errno::EINVAL);
+    }
+    user::read(&state::lock().vm.vmas, addr).map(Some)
+}
+
+/// Runs `wait` with `mask` as the blocked set and puts the old set back after, as ppoll,
+/// pselect6 and epoll_pwait do. Only the recorded mask changes for now: caught signals are
+/// not delivered to app handlers yet, so a signal the mask unblocks does not end the wait.
+pub fn with_mask<T>(mask: Option<u64>, wait: impl FnOnce() -> T) -> T {
+    let Some(mask) = mask else {
+        return wait();
+    };
+    let old = core::mem::replace(&mut state::lock().signals.mask, mask & !UNBLOCKABLE);
+    let result = wait();
+    state::lock().signals.mask = old;
+    result
+}
+
 const SS_ONSTACK: i32 = 1;
 const SS_DISABLE: i32 = 2;
 const SS_AUTODISARM: i32 = 1 << 31;
