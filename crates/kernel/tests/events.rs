@@ -6,47 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-const KERNEL: &str = env!("CARGO_BIN_EXE_junction-kernel");
-const SOURCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs/events.c");
+mod common;
 
-/// As tests/programs.rs: the kernel must be able to run here.
-fn available() -> bool {
-    let out = Command::new(KERNEL)
-        .arg("--info")
-        .output()
-        .expect("kernel --info");
-    if !out.status.success() {
-        eprintln!(
-            "SKIP: this machine cannot run the kernel:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        return false;
-    }
-    true
-}
+use common::{available, build_c, KERNEL};
 
-/// events.c compiled into a fresh temporary directory, or None (with a SKIP line) without gcc.
+/// events.c built with gcc, or None (with a SKIP line) without gcc.
 fn compile() -> Option<PathBuf> {
-    if Command::new("gcc").arg("--version").output().is_err() {
-        eprintln!("SKIP: gcc is not installed, so tests/programs/events.c cannot be built");
-        return None;
-    }
-    let dir = // Not under /tmp: the instance's /tmp is its own tmpfs.
-    std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("junction-events-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let binary = dir.join("events");
-    let out = Command::new("gcc")
-        .args(["-O1", "-Wall", "-o"])
-        .arg(&binary)
-        .arg(SOURCE)
-        .output()
-        .expect("gcc");
-    assert!(
-        out.status.success(),
-        "gcc failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(binary)
+    build_c("events", &[])
 }
 
 /// Runs `program` natively or under the kernel; `feed` lines go to its stdin, each after a
@@ -176,8 +142,7 @@ fn ready_waits_make_no_host_calls() {
     if !available() {
         return;
     }
-    let json = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("junction-events-stats-{}.json", std::process::id()));
+    let json = common::scratch().join(format!("junction-events-stats-{}.json", std::process::id()));
     let script = "import os, select\n\
         e = os.eventfd(0); r, w = os.pipe(); ep = select.epoll()\n\
         ep.register(e, select.EPOLLIN); ep.register(r, select.EPOLLIN | select.EPOLLET)\n\

@@ -4,55 +4,16 @@
 //! with syscall user dispatch (5.11+) and gcc; skips with a message where either is missing.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-const KERNEL: &str = env!("CARGO_BIN_EXE_junction-kernel");
-/// Not under /tmp: the instance's /tmp is its own tmpfs.
-const SCRATCH: &str = env!("CARGO_TARGET_TMPDIR");
+mod common;
 
-fn available() -> bool {
-    let out = Command::new(KERNEL)
-        .arg("--info")
-        .output()
-        .expect("kernel --info");
-    if !out.status.success() {
-        eprintln!(
-            "SKIP: this machine cannot run the kernel:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        return false;
-    }
-    true
-}
-
-/// Builds tests/programs/NAME.c with gcc; None (after a SKIP line) without gcc.
-fn build(name: &str, extra: &[&str]) -> Option<PathBuf> {
-    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/programs")
-        .join(format!("{name}.c"));
-    let binary = PathBuf::from(SCRATCH).join(name);
-    let status = match Command::new("gcc")
-        .args(["-O2", "-Wall", "-o"])
-        .arg(&binary)
-        .arg(&source)
-        .args(extra)
-        .status()
-    {
-        Ok(status) => status,
-        Err(_) => {
-            eprintln!("SKIP: gcc is not installed");
-            return None;
-        }
-    };
-    assert!(status.success(), "gcc {}", source.display());
-    Some(binary)
-}
+use common::{available, build_c, scratch, KERNEL};
 
 fn run(args: &[&str]) -> Output {
     Command::new(KERNEL)
         .args(args)
-        .current_dir(SCRATCH)
+        .current_dir(scratch())
         .output()
         .expect("kernel run")
 }
@@ -83,10 +44,10 @@ fn served_calls_make_no_host_calls() {
         return;
     }
     // Static: no dynamic loader whose own reads and closes would count as host calls.
-    let Some(program) = build("served", &["-static"]) else {
+    let Some(program) = build_c("served", &["-static"]) else {
         return;
     };
-    let json = PathBuf::from(SCRATCH).join("served-stats.json");
+    let json = scratch().join("served-stats.json");
     let out = run(&[
         "--stats-json",
         json.to_str().unwrap_or_default(),
@@ -119,7 +80,7 @@ fn privileged_calls_are_refused_and_never_reach_the_host() {
     if !available() {
         return;
     }
-    let Some(program) = build("forbidden", &[]) else {
+    let Some(program) = build_c("forbidden", &[]) else {
         return;
     };
     let program = program.to_str().unwrap_or_default();
@@ -131,7 +92,7 @@ fn privileged_calls_are_refused_and_never_reach_the_host() {
         native_text.lines().any(|l| !l.ends_with(" EPERM")),
         "the native run should show the host's own answers:\n{native_text}"
     );
-    let json = PathBuf::from(SCRATCH).join("forbidden-stats.json");
+    let json = scratch().join("forbidden-stats.json");
     let out = run(&[
         "--stats-json",
         json.to_str().unwrap_or_default(),
@@ -203,7 +164,7 @@ fn seccomp_filter_is_installed() {
 fn same_python(script: &str) {
     let native = Command::new("/usr/bin/python3")
         .args(["-c", script])
-        .current_dir(SCRATCH)
+        .current_dir(scratch())
         .output()
         .expect("native python3");
     let under = run(&["--", "/usr/bin/python3", "-c", script]);

@@ -48,6 +48,15 @@ pub fn makedev(major: u64, minor: u64) -> u64 {
         | (minor & 0xff)
 }
 
+/// The major and minor numbers of a device number (glibc's major/minor).
+pub fn major(dev: u64) -> u64 {
+    ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff)
+}
+
+pub fn minor(dev: u64) -> u64 {
+    ((dev >> 12) & 0xffff_ff00) | (dev & 0xff)
+}
+
 impl Device {
     fn fill(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         match self {

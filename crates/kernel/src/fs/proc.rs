@@ -13,7 +13,7 @@ use core::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 
 use junction_abi::{structs::Stat, Errno};
 
-use super::dev::makedev;
+use super::dev::{major, makedev, minor};
 use super::dir::{dir_stat, DirEntry, ListedDir, DT_DIR, DT_LNK, DT_REG, S_IFLNK, S_IFREG};
 use super::file::FileOps;
 use crate::mm::vma::{Backing, PROT_EXEC, PROT_READ, PROT_WRITE};
@@ -371,7 +371,7 @@ fn pid_file_text(k: &Kernel, file: PidFile) -> Vec<u8> {
             .into_bytes()
         }
         PidFile::Cmdline => k.cmdline.clone(),
-        PidFile::Comm => format!("{}\n", comm(k)).into_bytes(),
+        PidFile::Comm => format!("{}\n", k.comm).into_bytes(),
         PidFile::Auxv => {
             let mut out = Vec::with_capacity(k.auxv.len() * 16 + 16);
             for &(key, value) in k.auxv.iter().chain(core::iter::once(&(0, 0))) {
@@ -381,18 +381,6 @@ fn pid_file_text(k: &Kernel, file: PidFile) -> Vec<u8> {
             out
         }
     }
-}
-
-fn comm(k: &Kernel) -> &str {
-    &k.comm
-}
-
-fn major(dev: u64) -> u64 {
-    ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff)
-}
-
-fn minor(dev: u64) -> u64 {
-    ((dev >> 12) & 0xffff_ff00) | (dev & 0xff)
 }
 
 /// /proc/self/maps from the VMA map, in Linux's format (the name column starts at 73).
@@ -550,7 +538,7 @@ fn status(k: &Kernel) -> String {
          Uid:\t{uid}\t{euid}\t{euid}\t{euid}\nGid:\t{gid}\t{egid}\t{egid}\t{egid}\n\
          FDSize:\t{fdsize}\nGroups:\t\nNStgid:\t{pid}\nNSpid:\t{pid}\nNSpgid:\t{pgid}\n\
          NSsid:\t{sid}\nKthread:\t0\n",
-        name = comm(k),
+        name = k.comm,
         umask = k.umask,
         pid = k.pid,
         ppid = k.ppid,
@@ -610,7 +598,7 @@ fn stat_line(k: &Kernel) -> String {
          {start} {vsize} {rss} {rsslim} 0 0 0 0 0 0 {blocked} {ignored} {caught} 0 0 0 17 0 0 0 \
          0 0 0 0 0 0 0 0 0 0 0\n",
         pid = k.pid,
-        comm = comm(k),
+        comm = k.comm,
         ppid = k.ppid,
         pgid = k.pgid,
         sid = k.sid,

@@ -12,6 +12,7 @@ use junction_abi::{
 };
 
 use super::Args;
+use crate::fs::dev::{major, minor};
 use crate::fs::fdtable::FdEntry;
 use crate::fs::file::{O_CLOEXEC, O_CREAT};
 use crate::fs::lookup;
@@ -108,14 +109,6 @@ pub fn newfstatat(a: &Args) -> Result<u64, Errno> {
     write_stat(a[2], &stat_at(a[0] as i32, a[1], a[3])?)
 }
 
-fn major(dev: u64) -> u32 {
-    (((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff)) as u32
-}
-
-fn minor(dev: u64) -> u32 {
-    (((dev >> 12) & 0xffff_ff00) | (dev & 0xff)) as u32
-}
-
 /// statx from the stat fields (the basic mask; no birth time).
 pub fn statx(a: &Args) -> Result<u64, Errno> {
     let st = stat_at(a[0] as i32, a[1], a[2])?;
@@ -135,10 +128,10 @@ pub fn statx(a: &Args) -> Result<u64, Errno> {
     x.stx_mtime_nsec = st.st_mtime_nsec as u32;
     x.stx_ctime_sec = st.st_ctime;
     x.stx_ctime_nsec = st.st_ctime_nsec as u32;
-    x.stx_rdev_major = major(st.st_rdev);
-    x.stx_rdev_minor = minor(st.st_rdev);
-    x.stx_dev_major = major(st.st_dev);
-    x.stx_dev_minor = minor(st.st_dev);
+    x.stx_rdev_major = major(st.st_rdev) as u32;
+    x.stx_rdev_minor = minor(st.st_rdev) as u32;
+    x.stx_dev_major = major(st.st_dev) as u32;
+    x.stx_dev_minor = minor(st.st_dev) as u32;
     user::write(&state::lock().vm.vmas, a[4], &x)?;
     Ok(0)
 }

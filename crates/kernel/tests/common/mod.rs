@@ -3,8 +3,8 @@
 //! kernel and compares what a user sees (stdout, stderr, exit status, and optionally the
 //! files it left behind). A [`Fixture`] is a fresh directory of input files per test.
 //!
-//! Fixtures live under Cargo's target/tmp, not /tmp: the instance's /tmp is becoming a
-//! tmpfs of its own, and inputs must stay visible to both runs.
+//! Fixtures live under Cargo's target/tmp, not /tmp: the instance's /tmp is a tmpfs of its
+//! own, and inputs must stay visible to both runs.
 
 // Each test crate uses a different part of this module.
 #![allow(dead_code)]
@@ -45,6 +45,46 @@ pub fn installed(program: &str) -> bool {
     }
     eprintln!("SKIP: {program} is not installed");
     false
+}
+
+/// Cargo's target/tmp for this crate, created if missing (not /tmp: the instance's /tmp is
+/// its own tmpfs).
+pub fn scratch() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    fs::create_dir_all(&dir).expect("target/tmp");
+    dir
+}
+
+/// Builds tests/programs/NAME.c with gcc into target/tmp (visible to the instance: its /tmp
+/// is its own tmpfs); None, after a SKIP line, where gcc is missing.
+pub fn build_c(name: &str, extra: &[&str]) -> Option<PathBuf> {
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/programs")
+        .join(format!("{name}.c"));
+    let binary = scratch().join(name);
+    let out = match Command::new("gcc")
+        .args(["-O2", "-Wall", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .args(extra)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) => {
+            eprintln!(
+                "SKIP: gcc is not installed, so {} cannot be built",
+                source.display()
+            );
+            return None;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "gcc {}:\n{}",
+        source.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(binary)
 }
 
 /// Both checks a program test starts with.
