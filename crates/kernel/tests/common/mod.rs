@@ -3,8 +3,8 @@
 //! kernel and compares what a user sees (stdout, stderr, exit status, and optionally the
 //! files it left behind). A [`Fixture`] is a fresh directory of input files per test.
 //!
-//! Fixtures live under Cargo's target/tmp, not /tmp: the instance's /tmp is a tmpfs of its
-//! own, and inputs must stay visible to both runs.
+//! Fixtures live in [`scratch`] (Cargo's target/tmp), never under /tmp: the instance's /tmp
+//! is a tmpfs of its own, and inputs must stay visible to both runs.
 
 // Each test crate uses a different part of this module.
 #![allow(dead_code)]
@@ -47,11 +47,17 @@ pub fn installed(program: &str) -> bool {
     false
 }
 
-/// Cargo's target/tmp for this crate, created if missing (not /tmp: the instance's /tmp is
-/// its own tmpfs).
+/// Where tests put their inputs and programs, created if missing: Cargo's target/tmp, so
+/// both runs see them. Never under /tmp, which the instance replaces with its own tmpfs: for
+/// a checkout under /tmp, /var/tmp is used instead (or $JUNCTION_TEST_SCRATCH if set).
 pub fn scratch() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    fs::create_dir_all(&dir).expect("target/tmp");
+    let target_tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let dir = match std::env::var_os("JUNCTION_TEST_SCRATCH") {
+        Some(dir) => PathBuf::from(dir),
+        None if target_tmp.starts_with("/tmp") => PathBuf::from("/var/tmp/junction-kernel-tests"),
+        None => target_tmp,
+    };
+    fs::create_dir_all(&dir).expect("test scratch directory");
     dir
 }
 
@@ -102,8 +108,7 @@ impl Fixture {
     /// One per test function: tests run in parallel, and a listing must not see another
     /// test's files come and go between its two runs.
     pub fn new(name: &str) -> Fixture {
-        let root =
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+        let root = scratch().join(format!("{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root).expect("fixture directory");
         Fixture { root }
