@@ -77,6 +77,7 @@ fn environment_options() {
 
 #[test]
 fn bad_programs_fail_like_a_shell() {
+    common::enter_scratch();
     let missing = under_kernel("/nonexistent/program", &[]);
     assert_eq!(missing.status.code(), Some(127));
     assert_eq!(

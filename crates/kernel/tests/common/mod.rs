@@ -22,8 +22,16 @@ pub const KERNEL: &str = env!("CARGO_BIN_EXE_junction-kernel");
 /// Long enough for a debug-built kernel on a busy two-core machine; a hang must still end.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
+/// Moves the test process into [`scratch`]: both runs inherit its working directory, which
+/// must exist in the instance (a checkout under /tmp would not).
+pub fn enter_scratch() {
+    std::env::set_current_dir(scratch()).expect("enter the scratch directory");
+}
+
 /// Whether this machine can run the kernel at all (syscall user dispatch, Linux 5.11+).
+/// Also enters [`scratch`], so every test that asks starts from a directory the instance has.
 pub fn available() -> bool {
+    enter_scratch();
     let out = Command::new(KERNEL)
         .arg("--info")
         .output()
