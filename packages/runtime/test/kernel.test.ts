@@ -42,7 +42,8 @@ describe("with the real kernel", () => {
   });
 
   it.skipIf(kernel === null)("run() collects the program's output and takes input", async () => {
-    const r = await run({ program: "/bin/cat", input: "through the kernel\n" });
+    // cwd "/": the test's own directory may be under /tmp, which the instance does not have.
+    const r = await run({ program: "/bin/cat", input: "through the kernel\n", cwd: "/" });
     expect(r).toEqual({ status: 0, signal: null, stdout: "through the kernel\n", stderr: "" });
   });
 

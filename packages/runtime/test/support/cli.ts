@@ -29,6 +29,9 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export function junction(args: string[], env: Record<string, string> = {}): CliResult {
   checkBuilt();
   const r = spawnSync(process.execPath, [BIN, ...args], {
+    // The kernel starts the program in the CLI's working directory; a checkout under /tmp
+    // does not exist in the instance, whose /tmp is its own tmpfs.
+    cwd: "/",
     env: cliEnv(env),
     encoding: "utf8",
     timeout: 60_000,
