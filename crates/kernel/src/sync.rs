@@ -3,10 +3,24 @@
 //! The kernel links no libc, so there is no pthread mutex; critical sections are short
 //! (table look-ups and updates, never a blocking host call), so spinning is the right tool.
 //! Blocking waits (pipes, poll) release the lock before they sleep.
+//!
+//! While the instance has one thread, nothing can race for a lock, so taking one is a plain
+//! load and store: the `lock cmpxchg` costs more than a whole served getpid (glibc skips its
+//! stdio locks the same way). Whoever creates the second thread calls
+//! [`enter_multithreaded`] first, while it is still alone; from then on every lock is
+//! atomic.
 
 use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{compiler_fence, AtomicBool, Ordering};
+
+static MULTITHREADED: AtomicBool = AtomicBool::new(false);
+
+/// Makes every lock atomic from now on. Call before starting a second thread (in the
+/// kernel or the app), from the only thread there is.
+pub fn enter_multithreaded() {
+    MULTITHREADED.store(true, Ordering::SeqCst);
+}
 
 pub struct SpinLock<T> {
     locked: AtomicBool,
@@ -34,6 +48,13 @@ impl<T> SpinLock<T> {
 
     #[inline]
     pub fn lock(&self) -> SpinGuard<'_, T> {
+        if !MULTITHREADED.load(Ordering::Relaxed) && !self.locked.load(Ordering::Relaxed) {
+            self.locked.store(true, Ordering::Relaxed);
+            // Only this thread (or a signal handler on it) can see the value: keep the
+            // compiler from moving its accesses above the store.
+            compiler_fence(Ordering::Acquire);
+            return SpinGuard { lock: self };
+        }
         while self
             .locked
             .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)

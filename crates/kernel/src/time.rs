@@ -45,20 +45,43 @@ pub fn init(image: &[u8], base: u64) {
 }
 
 fn call(slot: &AtomicUsize, clock: i32) -> Result<Timespec, Errno> {
-    let f = slot.load(Ordering::Relaxed);
-    if f == 0 {
-        return crate::host::clock_gettime(clock as u32);
-    }
     let mut ts = Timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: the address is the vDSO's own exported function with this C signature.
-    let r = unsafe { core::mem::transmute::<usize, ClockFn>(f)(clock, &mut ts) };
+    // SAFETY: `ts` is a valid, aligned Timespec.
+    unsafe { call_into(slot, clock, &mut ts) }?;
+    // The vDSO stored the two fields separately: read them the same way, because one
+    // 16-byte load of the pair cannot be forwarded from those stores and stalls.
+    // SAFETY: plain reads of our own initialised local.
+    unsafe {
+        Ok(Timespec {
+            tv_sec: core::ptr::read_volatile(&ts.tv_sec),
+            tv_nsec: core::ptr::read_volatile(&ts.tv_nsec),
+        })
+    }
+}
+
+/// Has the vDSO function in `slot` write the time to `out` (the host's clock_gettime when
+/// there is no vDSO).
+///
+/// # Safety
+/// `out` must be valid for a write of a Timespec (alignment not needed).
+unsafe fn call_into(slot: &AtomicUsize, clock: i32, out: *mut Timespec) -> Result<(), Errno> {
+    let f = slot.load(Ordering::Relaxed);
+    if f == 0 {
+        let ts = crate::host::clock_gettime(clock as u32)?;
+        // SAFETY: per the caller.
+        unsafe { out.write_unaligned(ts) };
+        return Ok(());
+    }
+    // SAFETY: the address is the vDSO's own exported function with this C signature; it
+    // writes `out` as two 8-byte stores, which x86 allows unaligned.
+    let r = unsafe { core::mem::transmute::<usize, ClockFn>(f)(clock, out) };
     if r < 0 {
         Err(Errno::from_raw(-r).unwrap_or(Errno::EINVAL))
     } else {
-        Ok(ts)
+        Ok(())
     }
 }
 
@@ -76,6 +99,21 @@ pub fn clock_gettime(clock: i32) -> Result<Timespec, Errno> {
         return crate::host::clock_gettime(clock as u32);
     }
     call(&VDSO_CLOCK_GETTIME, clock)
+}
+
+/// [`clock_gettime`] written straight to `out`: the app's buffer, for the hot syscall.
+///
+/// # Safety
+/// `out` must be valid for a write of a Timespec (alignment not needed).
+pub unsafe fn clock_gettime_into(clock: i32, out: *mut Timespec) -> Result<(), Errno> {
+    if !vdso_answers(clock) {
+        let ts = crate::host::clock_gettime(clock as u32)?;
+        // SAFETY: per the caller.
+        unsafe { out.write_unaligned(ts) };
+        return Ok(());
+    }
+    // SAFETY: per the caller.
+    unsafe { call_into(&VDSO_CLOCK_GETTIME, clock, out) }
 }
 
 pub fn clock_getres(clock: i32) -> Result<Timespec, Errno> {

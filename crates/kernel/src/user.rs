@@ -92,6 +92,13 @@ pub fn write<T: Pod>(vm: &VmaMap, addr: u64, value: &T) -> Result<(), Errno> {
     Ok(())
 }
 
+/// A checked pointer for the app's `T` at `addr`, for a writer that fills it in place (may
+/// be unaligned). Valid while the app's mappings do not change.
+pub fn out_ptr<T: Pod>(vm: &VmaMap, addr: u64) -> Result<*mut T, Errno> {
+    check(vm, addr, core::mem::size_of::<T>(), PROT_WRITE)?;
+    Ok(addr as *mut T)
+}
+
 /// A NUL-terminated string of at most `max` bytes (without the NUL): ENAMETOOLONG past it.
 pub fn cstring(vm: &VmaMap, addr: u64, max: usize) -> Result<Vec<u8>, Errno> {
     if addr == 0 {

@@ -63,7 +63,7 @@ extern "C" fn handler(_sig: i32, info: *mut u8, uc: *mut u8) {
         gregs[REG_R9],
     ];
     let site = call_addr.wrapping_sub(2);
-    let ret = crate::syscall::dispatch(nr, args, EntryPath::Sigsys { site });
+    let ret = crate::syscall::dispatch(nr, &args, EntryPath::Sigsys { site });
     gregs[REG_RAX] = ret;
     // What the `syscall` instruction would have left in rcx and r11.
     gregs[REG_RCX] = gregs[REG_RIP];

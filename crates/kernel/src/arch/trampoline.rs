@@ -6,10 +6,19 @@
 //! r9 and xmm0-15 (the kernel is built for baseline x86-64 and links no libc, so it never
 //! touches ymm/zmm upper halves or xmm16-31). rcx and r11 are clobbered, as by `syscall`.
 //!
-//! Page 0's sled: the call enters at byte `rax` (the syscall number). Every byte up to
-//! `SLED_END - 4` is 0x3d, so from any offset the CPU decodes `cmp eax, 0x3d3d3d3d`, five
-//! bytes at a time, without changing rax; four nops absorb the last partial step; at
-//! `SLED_END` an absolute jump leaves page 0. Past the jump the page is `int3`.
+//! Page 0's sled: the call enters at byte `rax` (the syscall number) and must reach
+//! `SLED_END`, where an absolute jump leaves page 0, without changing rax. The sled is
+//! `eb 3d` repeated, then a tail of `3d` bytes and four nops:
+//! - at an even offset the CPU decodes `jmp +0x3d` (2 bytes), which lands 63 bytes on, at an
+//!   odd offset;
+//! - at an odd offset it decodes `cmp eax, imm32` (0x3d and four bytes, whatever they are),
+//!   which ends at an even offset.
+//!
+//! So every entry alternates one jump and one compare per 68 bytes instead of one compare
+//! per 5 (zpoline's nops are one per byte): getpid (39) crosses the page in about a dozen
+//! instructions rather than ninety-odd. The tail is a plain `cmp` run at least 63 bytes long,
+//! so the last jumps land in it, and the nops absorb a compare's last partial step. Past the
+//! exit jump the page is `int3`.
 
 use crate::host;
 
@@ -24,13 +33,15 @@ core::arch::global_asm!(
     // rsp points at the return address the app's `call *%rax` pushed.
     "mov r11, rsp",
     "mov rsp, gs:[{kstack}]",
+    // Pushed so that the six argument registers lie in memory in syscall order: the
+    // handlers read them in place, as 8-byte loads the stores can forward to.
     "push r11",
-    "push rdi",
-    "push rsi",
-    "push rdx",
-    "push r10",
-    "push r8",
     "push r9",
+    "push r8",
+    "push r10",
+    "push rdx",
+    "push rsi",
+    "push rdi",
     "sub rsp, 264",
     "movdqa [rsp + 0], xmm0",
     "movdqa [rsp + 16], xmm1",
@@ -69,12 +80,12 @@ core::arch::global_asm!(
     "movdqa xmm14, [rsp + 224]",
     "movdqa xmm15, [rsp + 240]",
     "add rsp, 264",
-    "pop r9",
-    "pop r8",
-    "pop r10",
-    "pop rdx",
-    "pop rsi",
     "pop rdi",
+    "pop rsi",
+    "pop rdx",
+    "pop r10",
+    "pop r8",
+    "pop r9",
     "pop rsp",
     "ret",
     kstack = const crate::arch::context::OFF_KERNEL_STACK_TOP,
@@ -89,12 +100,8 @@ extern "C" {
 #[repr(C)]
 #[derive(Debug)]
 pub struct SavedRegs {
-    pub r9: u64,
-    pub r8: u64,
-    pub r10: u64,
-    pub rdx: u64,
-    pub rsi: u64,
-    pub rdi: u64,
+    /// rdi, rsi, rdx, r10, r8, r9: the syscall's arguments.
+    pub args: crate::syscall::Args,
     /// The app's rsp at the call (pointing at the return address).
     pub app_rsp: u64,
 }
@@ -102,8 +109,7 @@ pub struct SavedRegs {
 extern "C" fn trampoline_dispatch(nr: u64, regs: *const SavedRegs) -> u64 {
     // SAFETY: the trampoline passes a pointer to the registers it pushed on the kernel stack.
     let regs = unsafe { &*regs };
-    let args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
-    crate::syscall::dispatch(nr, args, super::EntryPath::Rewritten)
+    crate::syscall::dispatch(nr, &regs.args, super::EntryPath::Rewritten)
 }
 
 /// Maps page 0 with the sled and the jump. Fails where the host refuses address 0
@@ -119,8 +125,7 @@ pub fn install_page_zero() -> Result<(), junction_abi::Errno> {
     }
     let target = junction_trampoline as *const () as usize as u64;
     let mut code = [0xccu8; PAGE];
-    code[..SLED_END - 4].fill(0x3d);
-    code[SLED_END - 4..SLED_END].fill(0x90);
+    fill_sled(&mut code[..SLED_END]);
     // movabs r11, target ; jmp r11
     code[SLED_END] = 0x49;
     code[SLED_END + 1] = 0xbb;
@@ -132,6 +137,21 @@ pub fn install_page_zero() -> Result<(), junction_abi::Errno> {
         host::mprotect(0, PAGE, PROT_RX)?;
     }
     Ok(())
+}
+
+/// Where the `eb 3d` pairs end and the `cmp` tail begins: a jump from the last pair lands
+/// 63 bytes on, which must still be a whole compare before the nops.
+const TAIL_START: usize = SLED_END - 4 - 68;
+
+/// Fills `sled` (page 0 up to `SLED_END`) as the module comment describes.
+fn fill_sled(sled: &mut [u8]) {
+    for (offset, byte) in sled.iter_mut().enumerate() {
+        *byte = match offset {
+            o if o >= SLED_END - 4 => 0x90,
+            o if o < TAIL_START && o % 2 == 0 => 0xeb,
+            _ => 0x3d,
+        };
+    }
 }
 
 /// Writes page 0 through inline assembly: Rust forbids dereferencing a null pointer, and the
@@ -149,5 +169,44 @@ unsafe fn write_page_zero(code: &[u8; PAGE]) {
             inout("rdi") 0usize => _,
             options(nostack, preserves_flags)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes the sled as the CPU would from `entry` and returns where it leaves it, and
+    /// how many instructions that took.
+    fn walk(sled: &[u8], entry: usize) -> (usize, usize) {
+        let (mut at, mut steps) = (entry, 0);
+        while at < SLED_END {
+            at += match sled[at] {
+                0xeb => {
+                    let rel = sled[at + 1];
+                    assert!(rel < 0x80, "backward jump at {at}");
+                    2 + rel as usize
+                }
+                0x3d => 5,
+                0x90 => 1,
+                other => panic!("byte {other:#x} at {at} from entry {entry}"),
+            };
+            steps += 1;
+        }
+        (at, steps)
+    }
+
+    #[test]
+    fn every_entry_reaches_the_exit_exactly() {
+        let mut sled = [0u8; SLED_END + 4];
+        fill_sled(&mut sled[..SLED_END]);
+        let mut longest = 0;
+        for nr in 0..=SLED_END - 5 {
+            let (exit, steps) = walk(&sled, nr);
+            assert_eq!(exit, SLED_END, "entry {nr} overshoots the exit jump");
+            longest = longest.max(steps);
+        }
+        // The point of the jumps: nothing crosses the page one compare at a time.
+        assert!(longest < 30, "longest walk {longest} instructions");
     }
 }

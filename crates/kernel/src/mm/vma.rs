@@ -3,6 +3,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use core::cell::Cell;
 
 pub const PROT_READ: u32 = 1;
 pub const PROT_WRITE: u32 = 2;
@@ -55,6 +56,11 @@ impl Vma {
 #[derive(Debug, Default, Clone)]
 pub struct VmaMap {
     by_start: BTreeMap<u64, Vma>,
+    /// The last mapping `covers` found whole: (start, end, prot). Nearly every syscall
+    /// checks a pointer into the same stack or heap mapping as the one before, and this
+    /// spares the tree walk (Linux keeps a per-thread cache for the same reason). Emptied by
+    /// every change to the map.
+    last_hit: Cell<(u64, u64, u32)>,
 }
 
 impl VmaMap {
@@ -85,10 +91,19 @@ impl VmaMap {
 
     /// Whether all of `[start, end)` is mapped with at least `prot`.
     pub fn covers(&self, start: u64, end: u64, prot: u32) -> bool {
+        let (hit_start, hit_end, hit_prot) = self.last_hit.get();
+        if start >= hit_start && end <= hit_end && hit_prot & prot == prot {
+            return true;
+        }
         let mut at = start;
         while at < end {
             match self.find(at) {
-                Some(v) if v.prot & prot == prot => at = v.end,
+                Some(v) if v.prot & prot == prot => {
+                    if at == start && end <= v.end {
+                        self.last_hit.set((v.start, v.end, v.prot));
+                    }
+                    at = v.end;
+                }
                 _ => return false,
             }
         }
@@ -97,6 +112,7 @@ impl VmaMap {
 
     /// Removes `[start, end)` from the map, splitting mappings that straddle its edges.
     pub fn remove(&mut self, start: u64, end: u64) {
+        self.last_hit.take();
         let keys: alloc::vec::Vec<u64> = self
             .by_start
             .range(..end)
@@ -120,6 +136,7 @@ impl VmaMap {
 
     /// Inserts a mapping, replacing whatever overlapped it (as MAP_FIXED does).
     pub fn insert(&mut self, vma: Vma) {
+        self.last_hit.take();
         self.remove(vma.start, vma.end);
         self.by_start.insert(vma.start, vma);
     }
@@ -129,6 +146,7 @@ impl VmaMap {
         if !self.covers(start, end, 0) {
             return false;
         }
+        self.last_hit.take();
         let keys: alloc::vec::Vec<u64> = self
             .by_start
             .range(..end)
@@ -262,6 +280,21 @@ mod tests {
         assert_eq!(ranges(&map), vec![(0x1000, 0x2000, 3), (0x3000, 0x4000, 3)]);
         assert!(map.covers(0x1000, 0x2000, 3));
         assert!(!map.covers(0x1000, 0x3001, 0));
+    }
+
+    #[test]
+    fn remembered_hits_follow_changes() {
+        let mut map = VmaMap::new();
+        map.insert(anon(0x1000, 0x4000, 3));
+        assert!(map.covers(0x1000, 0x1010, 2));
+        assert!(map.protect(0x1000, 0x2000, 1));
+        assert!(!map.covers(0x1000, 0x1010, 2), "stale after mprotect");
+        assert!(map.covers(0x2000, 0x2010, 2));
+        map.remove(0x2000, 0x3000);
+        assert!(!map.covers(0x2000, 0x2010, 0), "stale after munmap");
+        map.insert(anon(0x2000, 0x3000, 1));
+        assert!(!map.covers(0x2000, 0x2010, 2), "stale after mmap");
+        assert!(map.covers(0x2000, 0x2010, 1));
     }
 
     #[test]

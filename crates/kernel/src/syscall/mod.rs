@@ -149,10 +149,10 @@ pub fn handler(nr: usize) -> Option<Handler> {
 
 /// Serves one syscall: the single place where an errno becomes a negative return value.
 #[inline]
-pub fn dispatch(nr: u64, args: Args, path: EntryPath) -> u64 {
+pub fn dispatch(nr: u64, args: &Args, path: EntryPath) -> u64 {
     let start = stats::begin();
     let result = match handler(nr as usize) {
-        Some(handle) => handle(&args),
+        Some(handle) => handle(args),
         None => Err(unsupported(nr)),
     };
     let raw = match result {
@@ -161,7 +161,7 @@ pub fn dispatch(nr: u64, args: Args, path: EntryPath) -> u64 {
     };
     stats::end(nr, start, path);
     if crate::trace::enabled() {
-        crate::trace::record(nr, &args, raw, path);
+        crate::trace::record(nr, args, raw, path);
     }
     raw
 }
