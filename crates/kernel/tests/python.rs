@@ -352,10 +352,9 @@ show('F_GETFL', lambda: oct(fcntl.fcntl(os.open('fruit.txt', os.O_RDONLY), fcntl
     m.finish();
 }
 
-// Process queries with no handler yet (ENOSYS): resource.getrusage, os.getpriority/nice,
-// os.getresuid/getresgid, os.getgroups, signal.alarm.
+// Process queries: resource.getrusage, os.getpriority/nice, os.getresuid/getresgid,
+// os.getgroups, os.times, and signal.alarm(0) (cancelling: no timer is pending).
 #[test]
-#[ignore = "needs getrusage, getpriority, getresuid, getresgid, getgroups, alarm (no handlers: src/syscall/mod.rs table)"]
 fn process_queries() {
     if !ready(&[PYTHON]) {
         return;
@@ -367,6 +366,16 @@ print(os.getpriority(os.PRIO_PROCESS, 0), os.nice(0))
 print(os.getresuid() == (os.getuid(),) * 3, os.getresgid() == (os.getgid(),) * 3)
 print(os.getgroups() == os.getgroups())
 print(signal.alarm(0))
+t = os.times()
+print(t.children_user, t.children_system, t.user >= 0, t.elapsed > 0)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+os.setpriority(os.PRIO_PROCESS, 0, 5)
+print(os.getpriority(os.PRIO_PROCESS, os.getpid()), os.nice(2))
+for which, who in ((os.PRIO_PROCESS, 1 << 30), (7, 0)):
+    try:
+        os.getpriority(which, who)
+    except OSError as e:
+        print(e.errno)
 "#;
     let mut m = Matrix::new();
     m.check(py(code));

@@ -13,6 +13,7 @@ pub mod mem;
 pub mod path;
 pub mod poll;
 pub mod privileged;
+pub mod resource;
 pub mod rw;
 pub mod select;
 pub mod signal;
@@ -131,6 +132,10 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_SCHED_GETAFFINITY => identity::sched_getaffinity,
         SYS_SCHED_YIELD => identity::sched_yield,
         SYS_SYSINFO => identity::sysinfo,
+        SYS_GETRUSAGE => resource::getrusage,
+        SYS_TIMES => resource::times,
+        SYS_GETPRIORITY => resource::getpriority,
+        SYS_SETPRIORITY => resource::setpriority,
         SYS_EXIT | SYS_EXIT_GROUP => identity::exit_group,
         SYS_CLOCK_GETTIME => time::clock_gettime,
         SYS_CLOCK_GETRES => time::clock_getres,
@@ -138,6 +143,7 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_TIME => time::time,
         SYS_NANOSLEEP => time::nanosleep,
         SYS_CLOCK_NANOSLEEP => time::clock_nanosleep,
+        SYS_ALARM => time::alarm,
         SYS_FUTEX => futex::futex,
         SYS_RT_SIGACTION => signal::rt_sigaction,
         SYS_RT_SIGPROCMASK => signal::rt_sigprocmask,
