@@ -14,26 +14,28 @@ use junction_abi::{
 use super::Args;
 use crate::fs::dev::{major, minor};
 use crate::fs::fdtable::FdEntry;
-use crate::fs::file::{O_CLOEXEC, O_CREAT};
+use crate::fs::file::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH};
 use crate::fs::lookup;
-use crate::fs::vfs::{absolute, Place};
+use crate::fs::vfs::{absolute, Ending, Place};
 use crate::{host, state, user};
 
 const AT_FDCWD: i32 = -100;
+const O_LARGEFILE: u32 = 0o100000;
 const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
 const AT_REMOVEDIR: u64 = 0x200;
 const AT_EMPTY_PATH: u64 = 0x1000;
 
-/// The absolute instance path for (dirfd, path).
-pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+/// The absolute instance path for (dirfd, path), and how the path's text ended.
+pub(super) fn resolve_at(dirfd: i32, path_addr: u64) -> Result<(String, Ending), Errno> {
     let k = state::lock();
     let raw = user::path(&k.vm.vmas, path_addr)?;
     let path = core::str::from_utf8(&raw).map_err(|_| Errno::ENOENT)?;
     if path.is_empty() {
         return Err(Errno::ENOENT);
     }
+    let ending = Ending::of(path);
     if path.starts_with('/') {
-        return Ok(absolute("/", path));
+        return Ok((absolute("/", path), ending));
     }
     let base = if dirfd == AT_FDCWD {
         k.cwd.clone()
@@ -44,11 +46,50 @@ pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
         }
         file.path.clone()
     };
-    Ok(absolute(&base, path))
+    Ok((absolute(&base, path), ending))
 }
 
+/// The absolute instance path for (dirfd, path), for calls that need nothing more of its
+/// ending than Linux's rule: a path ending in `/`, `.` or `..` that names an existing file
+/// other than a directory is ENOTDIR.
+pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    if ending.wants_dir() {
+        require_dir(&abs)?;
+    }
+    Ok(abs)
+}
+
+fn is_dir(st: &Stat) -> bool {
+    st.st_mode & 0o170000 == 0o040000
+}
+
+/// ENOTDIR when `abs` (a symlink followed) exists and is not a directory. A missing path
+/// passes: the call itself reports it, or creates a directory there.
+fn require_dir(abs: &str) -> Result<(), Errno> {
+    let k = state::lock();
+    match lookup::stat(&k, abs, true) {
+        Ok(st) if !is_dir(&st) => Err(Errno::ENOTDIR),
+        _ => Ok(()),
+    }
+}
+
+/// open, openat and creat: Linux forces O_LARGEFILE on 64-bit (F_GETFL shows it), and
+/// O_PATH keeps only the flags that go with it.
 fn do_open(dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> Result<u64, Errno> {
-    let abs = resolve(dirfd, path_addr)?;
+    let flags = if flags & O_PATH != 0 {
+        flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    } else {
+        flags | O_LARGEFILE
+    };
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    if ending.wants_dir() {
+        // Creating a file needs a name; a directory ending is not one.
+        if flags & O_CREAT != 0 {
+            return Err(Errno::EISDIR);
+        }
+        require_dir(&abs)?;
+    }
     let mode = mode & !state::lock().umask & 0o7777;
     let cloexec = flags & O_CLOEXEC != 0;
     let mut k = state::lock();
@@ -84,8 +125,16 @@ fn stat_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<Stat, Errno> {
             return file.ops.stat();
         }
     }
-    let abs = resolve(dirfd, path_addr)?;
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
     let k = state::lock();
+    if ending.wants_dir() {
+        let st = lookup::stat(&k, &abs, true)?;
+        return if is_dir(&st) {
+            Ok(st)
+        } else {
+            Err(Errno::ENOTDIR)
+        };
+    }
     lookup::stat(&k, &abs, flags & AT_SYMLINK_NOFOLLOW == 0)
 }
 
@@ -176,8 +225,17 @@ fn readlink_at(dirfd: i32, path_addr: u64, buf_addr: u64, size: u64) -> Result<u
     if (size as i64) <= 0 {
         return Err(Errno::EINVAL);
     }
-    let abs = resolve(dirfd, path_addr)?;
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
     let k = state::lock();
+    if ending.wants_dir() {
+        // `link/` names the directory behind the link, which is not a link.
+        let st = lookup::stat(&k, &abs, true)?;
+        return Err(if is_dir(&st) {
+            Errno::EINVAL
+        } else {
+            Errno::ENOTDIR
+        });
+    }
     let target = lookup::readlink(&k, &abs)?;
     let n = target.len().min(size as usize);
     user::slice_mut(&k.vm.vmas, buf_addr, n)?.copy_from_slice(&target[..n]);
@@ -242,7 +300,12 @@ fn in_parent(abs: &str, op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>) -> Res
 
 fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
     let mode = (mode & !u64::from(state::lock().umask) & 0o7777) as u32;
-    let abs = resolve(dirfd, path_addr)?;
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    if matches!(ending, Ending::Dot | Ending::DotDot) {
+        // `x/.` names x itself: it exists (EEXIST), or the lookup fails.
+        let k = state::lock();
+        return lookup::stat(&k, &abs, true).and(Err(Errno::EEXIST));
+    }
     {
         let k = state::lock();
         if let Place::Tmp(rel) = k.vfs.place(&abs) {
@@ -264,11 +327,29 @@ fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
     if flags & !AT_REMOVEDIR != 0 {
         return Err(Errno::EINVAL);
     }
-    let abs = resolve(dirfd, path_addr)?;
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    let removedir = flags & AT_REMOVEDIR != 0;
+    match ending {
+        // The folded path would name the directory itself (`x/.` is x): Linux refuses.
+        Ending::Dot if removedir => return Err(Errno::EINVAL),
+        Ending::DotDot if removedir => return Err(Errno::ENOTEMPTY),
+        Ending::Dot | Ending::DotDot => return Err(Errno::EISDIR),
+        // unlink("x/"): never removes x, whatever it is.
+        Ending::Slash if !removedir => {
+            let k = state::lock();
+            let st = lookup::stat(&k, &abs, false)?;
+            return Err(if is_dir(&st) {
+                Errno::EISDIR
+            } else {
+                Errno::ENOTDIR
+            });
+        }
+        Ending::Slash | Ending::Name => {}
+    }
     {
         let k = state::lock();
         if let Place::Tmp(rel) = k.vfs.place(&abs) {
-            return k.vfs.tmp.remove(rel, flags & AT_REMOVEDIR != 0).map(|_| 0);
+            return k.vfs.tmp.remove(rel, removedir).map(|_| 0);
         }
     }
     in_parent(&abs, |fd, name| host::unlinkat(fd, name, flags as u32))
@@ -287,10 +368,27 @@ pub fn unlinkat(a: &Args) -> Result<u64, Errno> {
 }
 
 fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result<u64, Errno> {
-    let old_abs = resolve(olddir, old)?;
-    let new_abs = resolve(newdir, new)?;
+    let (old_abs, old_ending) = resolve_at(olddir, old)?;
+    let (new_abs, new_ending) = resolve_at(newdir, new)?;
     {
         let k = state::lock();
+        // `x/.` names x itself, which cannot be moved or replaced through it: EBUSY, once
+        // the lookups (of x) succeed.
+        let dots = |e: Ending| matches!(e, Ending::Dot | Ending::DotDot);
+        if dots(old_ending) || dots(new_ending) {
+            for (abs, ending) in [(&old_abs, old_ending), (&new_abs, new_ending)] {
+                if dots(ending) {
+                    lookup::stat(&k, abs, true)?;
+                }
+            }
+            return Err(Errno::EBUSY);
+        }
+        // A trailing slash on either name: the source must be a directory (not followed).
+        if (old_ending.wants_dir() || new_ending.wants_dir())
+            && !is_dir(&lookup::stat(&k, &old_abs, false)?)
+        {
+            return Err(Errno::ENOTDIR);
+        }
         match (k.vfs.place(&old_abs), k.vfs.place(&new_abs)) {
             (Place::Tmp(from), Place::Tmp(to)) => {
                 return k.vfs.tmp.rename(from, to, flags).map(|_| 0)
