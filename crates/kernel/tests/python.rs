@@ -422,6 +422,51 @@ fn names_ending_in_slash_or_dot() {
     m.finish();
 }
 
+// statx through libc (Python has no os.statx): host files report the host's birth time and
+// mask; flags and masks Linux refuses are EINVAL; a trailing slash follows the link.
+const STATX: &str = r#"
+import ctypes, errno, os, stat
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(256)
+field = lambda at, size: int.from_bytes(buf.raw[at:at + size], 'little')
+def show(name, dirfd, path, flags, mask=0x7ff | 0x800):
+    if libc.statx(dirfd, path, flags, mask, buf) < 0:
+        print(name, errno.errorcode[ctypes.get_errno()])
+    else:
+        mode = field(28, 2)
+        host = not stat.S_ISFIFO(mode)
+        print(name, stat.filemode(mode), host and hex(field(0, 4)), host and field(80, 8) > 0)
+CWD, EMPTY, NOFOLLOW, FORCE, DONT = -100, 0x1000, 0x100, 0x2000, 0x4000
+fd = os.open('fruit.txt', os.O_RDONLY)
+r, w = os.pipe()
+show('file', CWD, b'fruit.txt', 0)
+show('force sync', CWD, b'fruit.txt', FORCE)
+show('fd', fd, b'', EMPTY)
+show('fd NULL', fd, None, EMPTY)
+show('cwd', CWD, b'', EMPTY)
+show('pipe', r, b'', EMPTY)
+show('link', CWD, b'link', NOFOLLOW)
+show('link/', CWD, b'link/', NOFOLLOW)
+show('file/', CWD, b'fruit.txt/', 0)
+show('both syncs', CWD, b'fruit.txt', FORCE | DONT)
+show('unknown flag', CWD, b'fruit.txt', 0x80000)
+show('reserved mask', CWD, b'fruit.txt', 0, 0x80000000)
+show('empty, no flag', fd, b'', 0)
+"#;
+
+#[test]
+fn statx_from_the_host() {
+    if !ready(&[PYTHON]) {
+        return;
+    }
+    let f = fixture("python-statx");
+    f.dir("dir");
+    f.symlink("dir", "link");
+    let mut m = Matrix::new();
+    m.check(py(STATX).cwd(&f.root));
+    m.finish();
+}
+
 // Process queries: resource.getrusage, os.getpriority/nice, os.getresuid/getresgid,
 // os.getgroups, os.times, and signal.alarm(0) (cancelling: no timer is pending).
 #[test]

@@ -12,13 +12,16 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use junction_abi::{structs::Stat, Errno};
+use junction_abi::{
+    structs::{Stat, Statx},
+    Errno,
+};
 
 use super::dev::Device;
 use super::dir::{DirEntry, ListedDir, DT_CHR};
 use super::file::{
-    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY,
-    O_TRUNC,
+    statx_from_stat, FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW,
+    O_PATH, O_RDONLY, O_TRUNC,
 };
 use super::host_file::HostFile;
 use super::tmpfs::Tmpfs;
@@ -284,6 +287,20 @@ impl Vfs {
             Place::Dev(device) => device.stat(),
             Place::DevDir => dev_dir().stat(),
             Place::DevFd(_) | Place::DevMissing | Place::Proc(_) => Err(Errno::ENOENT),
+        }
+    }
+
+    /// statx of an absolute path: the host's for files beneath the root.
+    pub fn statx(&self, abs: &str, follow: bool, sync: u32, mask: u32) -> Result<Statx, Errno> {
+        match self.place(abs) {
+            Place::Root(rel) => {
+                let flags = O_PATH | if follow { 0 } else { O_NOFOLLOW };
+                let fd = self.open_host(rel, flags, 0)?;
+                let x = host::statx(fd, sync, mask);
+                let _ = host::close(fd);
+                x
+            }
+            _ => self.stat(abs, follow).map(|st| statx_from_stat(&st)),
         }
     }
 

@@ -294,6 +294,26 @@ pub fn fstatat(dirfd: i32, path: &[u8], flags: u64) -> Result<abi::structs::Stat
     Ok(st)
 }
 
+/// `statx(fd, "", AT_EMPTY_PATH | sync, mask)`: the file behind a host fd (O_PATH too).
+pub fn statx(fd: i32, sync: u32, mask: u32) -> Result<abi::structs::Statx, Errno> {
+    const AT_EMPTY_PATH: u32 = 0x1000;
+    let mut x = abi::structs::Statx::zeroed();
+    // SAFETY: the path is an empty C string, x a writable struct statx of its full size.
+    unsafe {
+        call(
+            abi::SYS_STATX,
+            args!(
+                fd,
+                c"".as_ptr(),
+                AT_EMPTY_PATH | sync,
+                mask,
+                &mut x as *mut abi::structs::Statx
+            ),
+        )
+    }?;
+    Ok(x)
+}
+
 pub fn lseek(fd: i32, offset: i64, whence: u32) -> Result<u64, Errno> {
     // SAFETY: no pointers.
     unsafe { call(abi::SYS_LSEEK, args!(fd, offset, whence)) }.map(|v| v as u64)

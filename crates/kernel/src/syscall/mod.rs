@@ -17,6 +17,7 @@ pub mod resource;
 pub mod rw;
 pub mod select;
 pub mod signal;
+pub mod stat;
 pub mod time;
 pub mod xattr;
 
@@ -46,10 +47,10 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_OPEN => path::open,
         SYS_OPENAT => path::openat,
         SYS_CREAT => path::creat,
-        SYS_STAT => path::stat,
-        SYS_LSTAT => path::lstat,
-        SYS_NEWFSTATAT => path::newfstatat,
-        SYS_STATX => path::statx,
+        SYS_STAT => stat::stat,
+        SYS_LSTAT => stat::lstat,
+        SYS_NEWFSTATAT => stat::newfstatat,
+        SYS_STATX => stat::statx,
         SYS_ACCESS => path::access,
         SYS_FACCESSAT | SYS_FACCESSAT2 => path::faccessat,
         SYS_READLINK => path::readlink,

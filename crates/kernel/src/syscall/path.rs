@@ -1,18 +1,17 @@
-//! Calls that take paths: open/openat/creat, the stat family, statfs, access, readlink,
+//! Calls that take paths: open/openat/creat, statfs, access, readlink,
 //! getcwd, chdir, and directory operations (in the tmpfs, and in the root directory only
 //! inside --rw paths). Paths are resolved by `fs::lookup` and the VFS; host files are looked
-//! up beneath the root with RESOLVE_IN_ROOT.
+//! up beneath the root with RESOLVE_IN_ROOT. The stat family is `stat.rs`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use junction_abi::{
-    structs::{Stat, Statfs, Statx},
+    structs::{Stat, Statfs},
     Errno,
 };
 
 use super::Args;
-use crate::fs::dev::{major, minor};
 use crate::fs::fdtable::FdEntry;
 use crate::fs::file::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH};
 use crate::fs::lookup;
@@ -21,9 +20,7 @@ use crate::{host, state, user};
 
 const AT_FDCWD: i32 = -100;
 const O_LARGEFILE: u32 = 0o100000;
-const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
 const AT_REMOVEDIR: u64 = 0x200;
-const AT_EMPTY_PATH: u64 = 0x1000;
 
 /// The absolute instance path for (dirfd, path), and how the path's text ended.
 pub(super) fn resolve_at(dirfd: i32, path_addr: u64) -> Result<(String, Ending), Errno> {
@@ -60,7 +57,7 @@ pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
     Ok(abs)
 }
 
-fn is_dir(st: &Stat) -> bool {
+pub(super) fn is_dir(st: &Stat) -> bool {
     st.st_mode & 0o170000 == 0o040000
 }
 
@@ -107,82 +104,6 @@ pub fn openat(a: &Args) -> Result<u64, Errno> {
 
 pub fn creat(a: &Args) -> Result<u64, Errno> {
     do_open(AT_FDCWD, a[0], O_CREAT | 0o1 | 0o1000, a[1] as u32)
-}
-
-fn stat_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<Stat, Errno> {
-    if flags & AT_EMPTY_PATH != 0 {
-        let empty = {
-            let k = state::lock();
-            user::path(&k.vm.vmas, path_addr)?.is_empty()
-        };
-        if empty {
-            let file = if dirfd == AT_FDCWD {
-                let k = state::lock();
-                return lookup::stat(&k, &k.cwd, true);
-            } else {
-                state::lock().fds.file(dirfd)?
-            };
-            return file.ops.stat();
-        }
-    }
-    let (abs, ending) = resolve_at(dirfd, path_addr)?;
-    let k = state::lock();
-    if ending.wants_dir() {
-        let st = lookup::stat(&k, &abs, true)?;
-        return if is_dir(&st) {
-            Ok(st)
-        } else {
-            Err(Errno::ENOTDIR)
-        };
-    }
-    lookup::stat(&k, &abs, flags & AT_SYMLINK_NOFOLLOW == 0)
-}
-
-fn write_stat(addr: u64, st: &Stat) -> Result<u64, Errno> {
-    user::write(&state::lock().vm.vmas, addr, st)?;
-    Ok(0)
-}
-
-pub fn stat(a: &Args) -> Result<u64, Errno> {
-    write_stat(a[1], &stat_at(AT_FDCWD, a[0], 0)?)
-}
-
-pub fn lstat(a: &Args) -> Result<u64, Errno> {
-    write_stat(a[1], &stat_at(AT_FDCWD, a[0], AT_SYMLINK_NOFOLLOW)?)
-}
-
-pub fn newfstatat(a: &Args) -> Result<u64, Errno> {
-    if a[3] & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800) != 0 {
-        return Err(Errno::EINVAL);
-    }
-    write_stat(a[2], &stat_at(a[0] as i32, a[1], a[3])?)
-}
-
-/// statx from the stat fields (the basic mask; no birth time).
-pub fn statx(a: &Args) -> Result<u64, Errno> {
-    let st = stat_at(a[0] as i32, a[1], a[2])?;
-    let mut x = Statx::zeroed();
-    x.stx_mask = 0x7ff;
-    x.stx_blksize = st.st_blksize as u32;
-    x.stx_nlink = st.st_nlink as u32;
-    x.stx_uid = st.st_uid;
-    x.stx_gid = st.st_gid;
-    x.stx_mode = st.st_mode as u16;
-    x.stx_ino = st.st_ino;
-    x.stx_size = st.st_size as u64;
-    x.stx_blocks = st.st_blocks as u64;
-    x.stx_atime_sec = st.st_atime;
-    x.stx_atime_nsec = st.st_atime_nsec as u32;
-    x.stx_mtime_sec = st.st_mtime;
-    x.stx_mtime_nsec = st.st_mtime_nsec as u32;
-    x.stx_ctime_sec = st.st_ctime;
-    x.stx_ctime_nsec = st.st_ctime_nsec as u32;
-    x.stx_rdev_major = major(st.st_rdev) as u32;
-    x.stx_rdev_minor = minor(st.st_rdev) as u32;
-    x.stx_dev_major = major(st.st_dev) as u32;
-    x.stx_dev_minor = minor(st.st_dev) as u32;
-    user::write(&state::lock().vm.vmas, a[4], &x)?;
-    Ok(0)
 }
 
 const W_OK: u64 = 2;
