@@ -39,6 +39,8 @@ pub struct Kernel {
     pub cwd: String,
     pub umask: u32,
     pub rlimits: [Rlimit; RLIMIT_COUNT],
+    /// The process's nice value (-20..=19): kept by the kernel, not applied to the host.
+    pub nice: i32,
     pub signals: SignalState,
     /// The program's path in the instance (/proc/self/exe).
     pub exe: String,

@@ -112,9 +112,8 @@ fn gzip_round_trip() {
     m.finish();
 }
 
-// Needs getgroups(2): busybox id prints "can't get groups" on ENOSYS.
+// getgroups(2): busybox id prints "can't get groups" when it fails.
 #[test]
-#[ignore = "needs getgroups (no handler: src/syscall/mod.rs table)"]
 fn id_lists_groups() {
     if !ready(&[BUSYBOX]) {
         return;

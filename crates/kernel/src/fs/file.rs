@@ -7,7 +7,7 @@ use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use junction_abi::{
-    structs::{Stat, Statfs},
+    structs::{Stat, Statfs, Statx},
     Errno,
 };
 
@@ -61,6 +61,34 @@ pub fn pseudo_statfs(magic: i64) -> Statfs {
     st.f_frsize = 4096;
     st.f_namelen = 255;
     st
+}
+
+/// STATX_BASIC_STATS: type, mode, nlink, uid, gid, times, ino, size, blocks.
+const STATX_BASIC_STATS: u32 = 0x7ff;
+
+/// A statx of the fields a stat has (no birth time: the kernel's files do not keep one).
+pub fn statx_from_stat(st: &Stat) -> Statx {
+    let mut x = Statx::zeroed();
+    x.stx_mask = STATX_BASIC_STATS;
+    x.stx_blksize = st.st_blksize as u32;
+    x.stx_nlink = st.st_nlink as u32;
+    x.stx_uid = st.st_uid;
+    x.stx_gid = st.st_gid;
+    x.stx_mode = st.st_mode as u16;
+    x.stx_ino = st.st_ino;
+    x.stx_size = st.st_size as u64;
+    x.stx_blocks = st.st_blocks as u64;
+    x.stx_atime_sec = st.st_atime;
+    x.stx_atime_nsec = st.st_atime_nsec as u32;
+    x.stx_mtime_sec = st.st_mtime;
+    x.stx_mtime_nsec = st.st_mtime_nsec as u32;
+    x.stx_ctime_sec = st.st_ctime;
+    x.stx_ctime_nsec = st.st_ctime_nsec as u32;
+    x.stx_rdev_major = super::dev::major(st.st_rdev) as u32;
+    x.stx_rdev_minor = super::dev::minor(st.st_rdev) as u32;
+    x.stx_dev_major = super::dev::major(st.st_dev) as u32;
+    x.stx_dev_minor = super::dev::minor(st.st_dev) as u32;
+    x
 }
 
 /// Where a seek is relative to.
@@ -130,6 +158,12 @@ pub trait FileOps: AsAny + Send + Sync + core::fmt::Debug {
         None
     }
     fn stat(&self) -> Result<Stat, Errno>;
+    /// statx: the host's for host files (birth time, attributes, mount id); for the
+    /// kernel's own files the stat fields, which is all the kernel keeps. `sync` is the
+    /// AT_STATX_* bits, `mask` what the app asked for.
+    fn statx(&self, _sync: u32, _mask: u32) -> Result<Statx, Errno> {
+        self.stat().map(|st| statx_from_stat(&st))
+    }
     /// fstatfs: the file system the file is on. Kernel objects without one of their own
     /// report Linux's anonymous-inode file system.
     fn statfs(&self) -> Result<Statfs, Errno> {

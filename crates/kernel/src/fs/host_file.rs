@@ -2,7 +2,10 @@
 //! stdio fds the instance was started with. The kernel owns the open-file state (offset,
 //! flags); the bytes come from the host through the host module.
 
-use junction_abi::{structs::Stat, Errno};
+use junction_abi::{
+    structs::{Stat, Statx},
+    Errno,
+};
 
 use super::file::{FileOps, OpenFile, DEFAULT_POLLMASK, POLL_ASKABLE};
 use crate::host;
@@ -101,6 +104,10 @@ impl FileOps for HostFile {
 
     fn stat(&self) -> Result<Stat, Errno> {
         host::fstat(self.fd)
+    }
+
+    fn statx(&self, sync: u32, mask: u32) -> Result<Statx, Errno> {
+        host::statx(self.fd, sync, mask)
     }
 
     fn statfs(&self) -> Result<junction_abi::structs::Statfs, Errno> {

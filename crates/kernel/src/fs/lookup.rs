@@ -7,11 +7,13 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use junction_abi::{
-    structs::{Stat, Statfs},
+    structs::{Stat, Statfs, Statx},
     Errno,
 };
 
-use super::file::{OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_TRUNC};
+use super::file::{
+    statx_from_stat, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_TRUNC,
+};
 use super::proc::{self, Node, Resolved};
 use super::vfs::Place;
 use crate::state::Kernel;
@@ -70,6 +72,20 @@ pub fn stat(k: &Kernel, abs: &str, follow: bool) -> Result<Stat, Errno> {
         Target::Fd(fd) => k.fds.file(fd).map_err(|_| Errno::ENOENT)?.ops.stat(),
         Target::Proc(node) => Ok(proc::stat(&node)),
         Target::Path(path) => k.vfs.stat(&path, follow),
+    }
+}
+
+/// statx (follow or not) of an absolute instance path; `sync` and `mask` as statx takes them.
+pub fn statx(k: &Kernel, abs: &str, follow: bool, sync: u32, mask: u32) -> Result<Statx, Errno> {
+    match target(k, abs, follow)? {
+        Target::Fd(fd) => k
+            .fds
+            .file(fd)
+            .map_err(|_| Errno::ENOENT)?
+            .ops
+            .statx(sync, mask),
+        Target::Proc(node) => Ok(statx_from_stat(&proc::stat(&node))),
+        Target::Path(path) => k.vfs.statx(&path, follow, sync, mask),
     }
 }
 

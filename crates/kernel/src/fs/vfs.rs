@@ -3,7 +3,8 @@
 //! The instance sees one tree: the root directory (a host directory, read-only except for
 //! `--rw` paths), with `/dev`, `/proc` and the tmpfs at `/tmp` served by the kernel. A path is made absolute against the cwd
 //! or a directory fd and normalised lexically (`.` and `..` are folded before lookup; see
-//! docs/compat.md); the mount is picked by prefix. Lookups in the root directory are done by
+//! docs/compat.md), keeping how its text ended ([`Ending`]: a trailing `/` demands a
+//! directory); the mount is picked by prefix. Lookups in the root directory are done by
 //! the host with `openat2(RESOLVE_IN_ROOT)` on the root's fd, so `..` and symlinks can never
 //! leave it.
 
@@ -11,17 +12,24 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use junction_abi::{structs::Stat, Errno};
+use junction_abi::{
+    structs::{Stat, Statx},
+    Errno,
+};
 
 use super::dev::Device;
 use super::dir::{DirEntry, ListedDir, DT_CHR};
 use super::file::{
-    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC,
+    statx_from_stat, FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW,
+    O_PATH, O_RDONLY, O_TRUNC,
 };
 use super::host_file::HostFile;
 use super::tmpfs::Tmpfs;
 use crate::host;
 
+const S_IFMT: u32 = 0o170000;
+const S_IFDIR: u32 = 0o040000;
+const S_IFLNK: u32 = 0o120000;
 const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
 const RESOLVE_IN_ROOT: u64 = 0x10;
 const O_CLOEXEC_HOST: u64 = 0o2000000;
@@ -83,6 +91,37 @@ pub fn absolute(base: &str, path: &str) -> String {
         out.push('/');
     }
     out
+}
+
+/// How a path's text ends. Linux treats each ending differently (a trailing slash, `.` or
+/// `..` must name a directory; `rmdir x/.` is refused), and [`absolute`] folds them away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// A name: `a/b`.
+    Name,
+    /// One or more slashes: `a/b/`, and `/` itself.
+    Slash,
+    /// `.` last: `.`, `a/.`.
+    Dot,
+    /// `..` last.
+    DotDot,
+}
+
+impl Ending {
+    pub fn of(path: &str) -> Ending {
+        match path.rsplit('/').next() {
+            Some("") => Ending::Slash,
+            Some(".") => Ending::Dot,
+            Some("..") => Ending::DotDot,
+            _ => Ending::Name,
+        }
+    }
+
+    /// Whether the path must name a directory (Linux looks it up as one, following a
+    /// symlink in last place).
+    pub fn wants_dir(self) -> bool {
+        self != Ending::Name
+    }
 }
 
 /// Whether `path` is `prefix` or below it.
@@ -173,14 +212,11 @@ impl Vfs {
         let wants_write = flags & O_ACCMODE != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0;
         let ops: Box<dyn FileOps> = match self.place(abs) {
             Place::Root(rel) => {
+                let mut flags = flags;
                 if wants_write && flags & O_PATH == 0 && !self.is_writable(abs) {
-                    // Linux reports a missing file before a read-only file system.
-                    if flags & O_CREAT == 0 {
-                        let fd =
-                            self.open_host(rel, O_PATH | (flags & (O_NOFOLLOW | O_DIRECTORY)), 0)?;
-                        let _ = host::close(fd);
-                    }
-                    return Err(Errno::EROFS);
+                    self.check_read_only_open(rel, flags)?;
+                    // Only O_CREAT of a file that exists: an open for reading.
+                    flags &= !O_CREAT;
                 }
                 let fd = self.open_host(rel, flags, mode)?;
                 Box::new(HostFile::open(fd)?)
@@ -203,6 +239,40 @@ impl Vfs {
         Ok(OpenFile::new(ops, flags, String::from(abs)))
     }
 
+    /// An open that may write, beneath a read-only part of the root: the error Linux gives,
+    /// in its order (lookup, EEXIST, ELOOP, EISDIR, then EROFS), or Ok for O_CREAT alone of a
+    /// file that exists, which opens it.
+    fn check_read_only_open(&self, rel: &str, flags: u32) -> Result<(), Errno> {
+        let exclusive = flags & (O_CREAT | O_EXCL) == O_CREAT | O_EXCL;
+        let nofollow = if flags & O_NOFOLLOW != 0 || exclusive {
+            O_NOFOLLOW
+        } else {
+            0
+        };
+        let fd = match self.open_host(rel, O_PATH | nofollow | (flags & O_DIRECTORY), 0) {
+            Ok(fd) => fd,
+            Err(Errno::ENOENT) if flags & O_CREAT != 0 => return Err(Errno::EROFS),
+            Err(e) => return Err(e),
+        };
+        let st = host::fstat(fd);
+        let _ = host::close(fd);
+        let kind = st?.st_mode & S_IFMT;
+        if exclusive {
+            return Err(Errno::EEXIST);
+        }
+        if kind == S_IFLNK {
+            return Err(Errno::ELOOP);
+        }
+        let writes = flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0;
+        if kind == S_IFDIR && (writes || flags & O_CREAT != 0) {
+            return Err(Errno::EISDIR);
+        }
+        if writes {
+            return Err(Errno::EROFS);
+        }
+        Ok(())
+    }
+
     /// stat/lstat of an absolute path.
     pub fn stat(&self, abs: &str, follow: bool) -> Result<Stat, Errno> {
         match self.place(abs) {
@@ -217,6 +287,20 @@ impl Vfs {
             Place::Dev(device) => device.stat(),
             Place::DevDir => dev_dir().stat(),
             Place::DevFd(_) | Place::DevMissing | Place::Proc(_) => Err(Errno::ENOENT),
+        }
+    }
+
+    /// statx of an absolute path: the host's for files beneath the root.
+    pub fn statx(&self, abs: &str, follow: bool, sync: u32, mask: u32) -> Result<Statx, Errno> {
+        match self.place(abs) {
+            Place::Root(rel) => {
+                let flags = O_PATH | if follow { 0 } else { O_NOFOLLOW };
+                let fd = self.open_host(rel, flags, 0)?;
+                let x = host::statx(fd, sync, mask);
+                let _ = host::close(fd);
+                x
+            }
+            _ => self.stat(abs, follow).map(|st| statx_from_stat(&st)),
         }
     }
 
@@ -327,6 +411,25 @@ mod tests {
             ("/a/b", "./c/./d/..", "/a/b/c"),
         ] {
             assert_eq!(absolute(base, path), want, "{base} + {path}");
+        }
+    }
+
+    #[test]
+    fn endings() {
+        for (path, want) in [
+            ("a", Ending::Name),
+            ("/a/b", Ending::Name),
+            ("a/", Ending::Slash),
+            ("a//", Ending::Slash),
+            ("/", Ending::Slash),
+            (".", Ending::Dot),
+            ("a/.", Ending::Dot),
+            ("..", Ending::DotDot),
+            ("a/..", Ending::DotDot),
+            ("a/.b", Ending::Name),
+            ("a/...", Ending::Name),
+        ] {
+            assert_eq!(Ending::of(path), want, "{path}");
         }
     }
 

@@ -140,7 +140,10 @@ pub const ALLOWED: &[(usize, &str)] = &[
     (abi::SYS_GETRANDOM, "entropy for getrandom and AT_RANDOM"),
     (abi::SYS_SCHED_YIELD, "yielding the core"),
     (abi::SYS_SCHED_GETAFFINITY, "the cores the instance may use"),
-    (abi::SYS_GETRUSAGE, "CPU time of the instance"),
+    (
+        abi::SYS_GETRUSAGE,
+        "CPU time and memory use of the instance (getrusage forwarded, times)",
+    ),
     (abi::SYS_EXIT_GROUP, "ending the instance"),
     (abi::SYS_EXIT, "ending a thread"),
     (abi::SYS_PRCTL, "syscall user dispatch"),
@@ -289,6 +292,26 @@ pub fn fstatat(dirfd: i32, path: &[u8], flags: u64) -> Result<abi::structs::Stat
         )
     }?;
     Ok(st)
+}
+
+/// `statx(fd, "", AT_EMPTY_PATH | sync, mask)`: the file behind a host fd (O_PATH too).
+pub fn statx(fd: i32, sync: u32, mask: u32) -> Result<abi::structs::Statx, Errno> {
+    const AT_EMPTY_PATH: u32 = 0x1000;
+    let mut x = abi::structs::Statx::zeroed();
+    // SAFETY: the path is an empty C string, x a writable struct statx of its full size.
+    unsafe {
+        call(
+            abi::SYS_STATX,
+            args!(
+                fd,
+                c"".as_ptr(),
+                AT_EMPTY_PATH | sync,
+                mask,
+                &mut x as *mut abi::structs::Statx
+            ),
+        )
+    }?;
+    Ok(x)
 }
 
 pub fn lseek(fd: i32, offset: i64, whence: u32) -> Result<u64, Errno> {
@@ -573,19 +596,24 @@ pub fn fstatfs(fd: i32) -> Result<abi::structs::Statfs, Errno> {
     Ok(st)
 }
 
-/// The instance's user and system CPU time, in clock ticks (100 per second).
-pub fn cpu_ticks() -> (u64, u64) {
+/// getrusage(2) of the host process (RUSAGE_SELF) or the calling thread (RUSAGE_THREAD).
+pub fn getrusage(who: i32) -> Result<abi::structs::Rusage, Errno> {
     let mut ru = abi::structs::Rusage::zeroed();
     // SAFETY: ru is a writable rusage.
-    let ok = unsafe {
+    unsafe {
         call(
             abi::SYS_GETRUSAGE,
-            args!(0, &mut ru as *mut abi::structs::Rusage),
+            args!(who, &mut ru as *mut abi::structs::Rusage),
         )
-    };
-    if ok.is_err() {
+    }?;
+    Ok(ru)
+}
+
+/// The instance's user and system CPU time, in clock ticks (100 per second).
+pub fn cpu_ticks() -> (u64, u64) {
+    let Ok(ru) = getrusage(0) else {
         return (0, 0);
-    }
+    };
     let ticks = |sec: i64, usec: i64| sec as u64 * 100 + usec as u64 / 10_000;
     (
         ticks(ru.ru_utime_sec, ru.ru_utime_usec),

@@ -44,6 +44,7 @@ static HOST_AUX: SpinLock<HostAux> = SpinLock::new(HostAux {
 });
 static HOST_UTS: SpinLock<Option<junction_abi::structs::Utsname>> = SpinLock::new(None);
 static HOST_SYSINFO: SpinLock<Option<Sysinfo>> = SpinLock::new(None);
+static HOST_GROUPS: SpinLock<Vec<u32>> = SpinLock::new(Vec::new());
 static LOG_UNSUPPORTED: AtomicBool = AtomicBool::new(false);
 static STATS_START: AtomicU64 = AtomicU64::new(0);
 static STATS_START_NS: AtomicU64 = AtomicU64::new(0);
@@ -66,6 +67,38 @@ pub fn host_uname() -> junction_abi::structs::Utsname {
 
 pub fn host_sysinfo() -> Sysinfo {
     HOST_SYSINFO.lock().unwrap_or_else(Sysinfo::zeroed)
+}
+
+/// The supplementary groups the instance was started with (the host's: the host checks
+/// every file access with them).
+pub fn host_groups() -> Vec<u32> {
+    HOST_GROUPS.lock().clone()
+}
+
+/// Reads the host's supplementary groups (start-up only: getgroups is not allowed later).
+fn read_host_groups() -> Vec<u32> {
+    // SAFETY: a size of 0 asks for the count; the list is not touched.
+    let count = unsafe { host::call(junction_abi::SYS_GETGROUPS, host::args!(0, 0)) }.unwrap_or(0);
+    let mut groups = alloc::vec![0u32; count];
+    // SAFETY: groups is writable for `count` gids.
+    match unsafe {
+        host::call(
+            junction_abi::SYS_GETGROUPS,
+            host::args!(count, groups.as_mut_ptr()),
+        )
+    } {
+        Ok(n) => groups.truncate(n),
+        Err(_) => groups.clear(),
+    }
+    groups
+}
+
+/// The nice value the instance inherits from the host process.
+fn read_host_nice() -> i32 {
+    const PRIO_PROCESS: usize = 0;
+    // SAFETY: no pointers. The raw call returns 20 - nice (never an errno for ourselves).
+    let raw = unsafe { host::call(junction_abi::SYS_GETPRIORITY, host::args!(PRIO_PROCESS, 0)) };
+    raw.map_or(0, |v| 20 - v as i32)
 }
 
 pub fn log_unsupported() -> bool {
@@ -266,6 +299,7 @@ fn run(
         )
     };
     *HOST_SYSINFO.lock() = Some(si);
+    *HOST_GROUPS.lock() = read_host_groups();
 
     let root = opts.root.clone().unwrap_or_else(|| String::from("/"));
     let vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
@@ -375,6 +409,7 @@ fn run(
         cwd,
         umask: 0o022,
         rlimits,
+        nice: read_host_nice(),
         signals: SignalState {
             actions: [KernelSigaction {
                 sa_handler: 0,

@@ -1,5 +1,5 @@
-//! Identity and process-wide settings: pids (virtual), uids, uname, rlimits, arch_prctl,
-//! set_tid_address, robust lists, getrandom, affinity, sysinfo, exit.
+//! Identity and process-wide settings: pids (virtual), uids and groups, uname, rlimits,
+//! arch_prctl, set_tid_address, robust lists, getrandom, affinity, sysinfo, exit.
 
 use junction_abi::{
     structs::{Rlimit, Sysinfo, Utsname},
@@ -33,6 +33,49 @@ pub fn getgid(_: &Args) -> Result<u64, Errno> {
 }
 pub fn getegid(_: &Args) -> Result<u64, Errno> {
     Ok(crate::start::host_aux().egid)
+}
+
+/// Real, effective and saved ids: exec sets the saved id to the effective one, and the
+/// instance cannot change them since.
+fn write_ids(a: &Args, real: u64, effective: u64) -> Result<u64, Errno> {
+    let vm = &state::lock().vm.vmas;
+    for (addr, id) in [(a[0], real), (a[1], effective), (a[2], effective)] {
+        user::write(vm, addr, &(id as u32))?;
+    }
+    Ok(0)
+}
+
+pub fn getresuid(a: &Args) -> Result<u64, Errno> {
+    let aux = crate::start::host_aux();
+    write_ids(a, aux.uid, aux.euid)
+}
+
+pub fn getresgid(a: &Args) -> Result<u64, Errno> {
+    let aux = crate::start::host_aux();
+    write_ids(a, aux.gid, aux.egid)
+}
+
+/// The supplementary groups: the host's, taken at start-up. setgroups is refused
+/// (syscall::privileged): the host checks every file access with its own list, so a list
+/// changed in the kernel alone would not be the one in force.
+pub fn getgroups(a: &Args) -> Result<u64, Errno> {
+    let size = a[0] as i32;
+    let groups = crate::start::host_groups();
+    if size < 0 {
+        return Err(Errno::EINVAL);
+    }
+    if size == 0 {
+        return Ok(groups.len() as u64);
+    }
+    if (size as usize) < groups.len() {
+        return Err(Errno::EINVAL);
+    }
+    let k = state::lock();
+    let out = user::slice_mut(&k.vm.vmas, a[1], groups.len() * 4)?;
+    for (slot, gid) in out.chunks_exact_mut(4).zip(&groups) {
+        slot.copy_from_slice(&gid.to_le_bytes());
+    }
+    Ok(groups.len() as u64)
 }
 
 pub fn getpgrp(_: &Args) -> Result<u64, Errno> {

@@ -13,9 +13,11 @@ pub mod mem;
 pub mod path;
 pub mod poll;
 pub mod privileged;
+pub mod resource;
 pub mod rw;
 pub mod select;
 pub mod signal;
+pub mod stat;
 pub mod time;
 pub mod xattr;
 
@@ -45,10 +47,10 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_OPEN => path::open,
         SYS_OPENAT => path::openat,
         SYS_CREAT => path::creat,
-        SYS_STAT => path::stat,
-        SYS_LSTAT => path::lstat,
-        SYS_NEWFSTATAT => path::newfstatat,
-        SYS_STATX => path::statx,
+        SYS_STAT => stat::stat,
+        SYS_LSTAT => stat::lstat,
+        SYS_NEWFSTATAT => stat::newfstatat,
+        SYS_STATX => stat::statx,
         SYS_ACCESS => path::access,
         SYS_FACCESSAT | SYS_FACCESSAT2 => path::faccessat,
         SYS_READLINK => path::readlink,
@@ -114,6 +116,9 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_GETEUID => identity::geteuid,
         SYS_GETGID => identity::getgid,
         SYS_GETEGID => identity::getegid,
+        SYS_GETRESUID => identity::getresuid,
+        SYS_GETRESGID => identity::getresgid,
+        SYS_GETGROUPS => identity::getgroups,
         SYS_GETPGRP => identity::getpgrp,
         SYS_GETPGID => identity::getpgid,
         SYS_GETSID => identity::getsid,
@@ -128,6 +133,10 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_SCHED_GETAFFINITY => identity::sched_getaffinity,
         SYS_SCHED_YIELD => identity::sched_yield,
         SYS_SYSINFO => identity::sysinfo,
+        SYS_GETRUSAGE => resource::getrusage,
+        SYS_TIMES => resource::times,
+        SYS_GETPRIORITY => resource::getpriority,
+        SYS_SETPRIORITY => resource::setpriority,
         SYS_EXIT | SYS_EXIT_GROUP => identity::exit_group,
         SYS_CLOCK_GETTIME => time::clock_gettime,
         SYS_CLOCK_GETRES => time::clock_getres,
@@ -135,6 +144,7 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_TIME => time::time,
         SYS_NANOSLEEP => time::nanosleep,
         SYS_CLOCK_NANOSLEEP => time::clock_nanosleep,
+        SYS_ALARM => time::alarm,
         SYS_FUTEX => futex::futex,
         SYS_RT_SIGACTION => signal::rt_sigaction,
         SYS_RT_SIGPROCMASK => signal::rt_sigprocmask,

@@ -1,39 +1,38 @@
-//! Calls that take paths: open/openat/creat, the stat family, statfs, access, readlink,
+//! Calls that take paths: open/openat/creat, statfs, access, readlink,
 //! getcwd, chdir, and directory operations (in the tmpfs, and in the root directory only
 //! inside --rw paths). Paths are resolved by `fs::lookup` and the VFS; host files are looked
-//! up beneath the root with RESOLVE_IN_ROOT.
+//! up beneath the root with RESOLVE_IN_ROOT. The stat family is `stat.rs`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use junction_abi::{
-    structs::{Stat, Statfs, Statx},
+    structs::{Stat, Statfs},
     Errno,
 };
 
 use super::Args;
-use crate::fs::dev::{major, minor};
 use crate::fs::fdtable::FdEntry;
-use crate::fs::file::{O_CLOEXEC, O_CREAT};
+use crate::fs::file::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH};
 use crate::fs::lookup;
-use crate::fs::vfs::{absolute, Place};
+use crate::fs::vfs::{absolute, Ending, Place};
 use crate::{host, state, user};
 
 const AT_FDCWD: i32 = -100;
-const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+const O_LARGEFILE: u32 = 0o100000;
 const AT_REMOVEDIR: u64 = 0x200;
-const AT_EMPTY_PATH: u64 = 0x1000;
 
-/// The absolute instance path for (dirfd, path).
-pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+/// The absolute instance path for (dirfd, path), and how the path's text ended.
+pub(super) fn resolve_at(dirfd: i32, path_addr: u64) -> Result<(String, Ending), Errno> {
     let k = state::lock();
     let raw = user::path(&k.vm.vmas, path_addr)?;
     let path = core::str::from_utf8(&raw).map_err(|_| Errno::ENOENT)?;
     if path.is_empty() {
         return Err(Errno::ENOENT);
     }
+    let ending = Ending::of(path);
     if path.starts_with('/') {
-        return Ok(absolute("/", path));
+        return Ok((absolute("/", path), ending));
     }
     let base = if dirfd == AT_FDCWD {
         k.cwd.clone()
@@ -44,11 +43,50 @@ pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
         }
         file.path.clone()
     };
-    Ok(absolute(&base, path))
+    Ok((absolute(&base, path), ending))
 }
 
+/// The absolute instance path for (dirfd, path), for calls that need nothing more of its
+/// ending than Linux's rule: a path ending in `/`, `.` or `..` that names an existing file
+/// other than a directory is ENOTDIR.
+pub(super) fn resolve(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    if ending.wants_dir() {
+        require_dir(&abs)?;
+    }
+    Ok(abs)
+}
+
+pub(super) fn is_dir(st: &Stat) -> bool {
+    st.st_mode & 0o170000 == 0o040000
+}
+
+/// ENOTDIR when `abs` (a symlink followed) exists and is not a directory. A missing path
+/// passes: the call itself reports it, or creates a directory there.
+fn require_dir(abs: &str) -> Result<(), Errno> {
+    let k = state::lock();
+    match lookup::stat(&k, abs, true) {
+        Ok(st) if !is_dir(&st) => Err(Errno::ENOTDIR),
+        _ => Ok(()),
+    }
+}
+
+/// open, openat and creat: Linux forces O_LARGEFILE on 64-bit (F_GETFL shows it), and
+/// O_PATH keeps only the flags that go with it.
 fn do_open(dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> Result<u64, Errno> {
-    let abs = resolve(dirfd, path_addr)?;
+    let flags = if flags & O_PATH != 0 {
+        flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    } else {
+        flags | O_LARGEFILE
+    };
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    if ending.wants_dir() {
+        // Creating a file needs a name; a directory ending is not one.
+        if flags & O_CREAT != 0 {
+            return Err(Errno::EISDIR);
+        }
+        require_dir(&abs)?;
+    }
     let mode = mode & !state::lock().umask & 0o7777;
     let cloexec = flags & O_CLOEXEC != 0;
     let mut k = state::lock();
@@ -66,74 +104,6 @@ pub fn openat(a: &Args) -> Result<u64, Errno> {
 
 pub fn creat(a: &Args) -> Result<u64, Errno> {
     do_open(AT_FDCWD, a[0], O_CREAT | 0o1 | 0o1000, a[1] as u32)
-}
-
-fn stat_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<Stat, Errno> {
-    if flags & AT_EMPTY_PATH != 0 {
-        let empty = {
-            let k = state::lock();
-            user::path(&k.vm.vmas, path_addr)?.is_empty()
-        };
-        if empty {
-            let file = if dirfd == AT_FDCWD {
-                let k = state::lock();
-                return lookup::stat(&k, &k.cwd, true);
-            } else {
-                state::lock().fds.file(dirfd)?
-            };
-            return file.ops.stat();
-        }
-    }
-    let abs = resolve(dirfd, path_addr)?;
-    let k = state::lock();
-    lookup::stat(&k, &abs, flags & AT_SYMLINK_NOFOLLOW == 0)
-}
-
-fn write_stat(addr: u64, st: &Stat) -> Result<u64, Errno> {
-    user::write(&state::lock().vm.vmas, addr, st)?;
-    Ok(0)
-}
-
-pub fn stat(a: &Args) -> Result<u64, Errno> {
-    write_stat(a[1], &stat_at(AT_FDCWD, a[0], 0)?)
-}
-
-pub fn lstat(a: &Args) -> Result<u64, Errno> {
-    write_stat(a[1], &stat_at(AT_FDCWD, a[0], AT_SYMLINK_NOFOLLOW)?)
-}
-
-pub fn newfstatat(a: &Args) -> Result<u64, Errno> {
-    if a[3] & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800) != 0 {
-        return Err(Errno::EINVAL);
-    }
-    write_stat(a[2], &stat_at(a[0] as i32, a[1], a[3])?)
-}
-
-/// statx from the stat fields (the basic mask; no birth time).
-pub fn statx(a: &Args) -> Result<u64, Errno> {
-    let st = stat_at(a[0] as i32, a[1], a[2])?;
-    let mut x = Statx::zeroed();
-    x.stx_mask = 0x7ff;
-    x.stx_blksize = st.st_blksize as u32;
-    x.stx_nlink = st.st_nlink as u32;
-    x.stx_uid = st.st_uid;
-    x.stx_gid = st.st_gid;
-    x.stx_mode = st.st_mode as u16;
-    x.stx_ino = st.st_ino;
-    x.stx_size = st.st_size as u64;
-    x.stx_blocks = st.st_blocks as u64;
-    x.stx_atime_sec = st.st_atime;
-    x.stx_atime_nsec = st.st_atime_nsec as u32;
-    x.stx_mtime_sec = st.st_mtime;
-    x.stx_mtime_nsec = st.st_mtime_nsec as u32;
-    x.stx_ctime_sec = st.st_ctime;
-    x.stx_ctime_nsec = st.st_ctime_nsec as u32;
-    x.stx_rdev_major = major(st.st_rdev) as u32;
-    x.stx_rdev_minor = minor(st.st_rdev) as u32;
-    x.stx_dev_major = major(st.st_dev) as u32;
-    x.stx_dev_minor = minor(st.st_dev) as u32;
-    user::write(&state::lock().vm.vmas, a[4], &x)?;
-    Ok(0)
 }
 
 const W_OK: u64 = 2;
@@ -176,8 +146,17 @@ fn readlink_at(dirfd: i32, path_addr: u64, buf_addr: u64, size: u64) -> Result<u
     if (size as i64) <= 0 {
         return Err(Errno::EINVAL);
     }
-    let abs = resolve(dirfd, path_addr)?;
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
     let k = state::lock();
+    if ending.wants_dir() {
+        // `link/` names the directory behind the link, which is not a link.
+        let st = lookup::stat(&k, &abs, true)?;
+        return Err(if is_dir(&st) {
+            Errno::EINVAL
+        } else {
+            Errno::ENOTDIR
+        });
+    }
     let target = lookup::readlink(&k, &abs)?;
     let n = target.len().min(size as usize);
     user::slice_mut(&k.vm.vmas, buf_addr, n)?.copy_from_slice(&target[..n]);
@@ -242,7 +221,12 @@ fn in_parent(abs: &str, op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>) -> Res
 
 fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
     let mode = (mode & !u64::from(state::lock().umask) & 0o7777) as u32;
-    let abs = resolve(dirfd, path_addr)?;
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    if matches!(ending, Ending::Dot | Ending::DotDot) {
+        // `x/.` names x itself: it exists (EEXIST), or the lookup fails.
+        let k = state::lock();
+        return lookup::stat(&k, &abs, true).and(Err(Errno::EEXIST));
+    }
     {
         let k = state::lock();
         if let Place::Tmp(rel) = k.vfs.place(&abs) {
@@ -264,11 +248,29 @@ fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
     if flags & !AT_REMOVEDIR != 0 {
         return Err(Errno::EINVAL);
     }
-    let abs = resolve(dirfd, path_addr)?;
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    let removedir = flags & AT_REMOVEDIR != 0;
+    match ending {
+        // The folded path would name the directory itself (`x/.` is x): Linux refuses.
+        Ending::Dot if removedir => return Err(Errno::EINVAL),
+        Ending::DotDot if removedir => return Err(Errno::ENOTEMPTY),
+        Ending::Dot | Ending::DotDot => return Err(Errno::EISDIR),
+        // unlink("x/"): never removes x, whatever it is.
+        Ending::Slash if !removedir => {
+            let k = state::lock();
+            let st = lookup::stat(&k, &abs, false)?;
+            return Err(if is_dir(&st) {
+                Errno::EISDIR
+            } else {
+                Errno::ENOTDIR
+            });
+        }
+        Ending::Slash | Ending::Name => {}
+    }
     {
         let k = state::lock();
         if let Place::Tmp(rel) = k.vfs.place(&abs) {
-            return k.vfs.tmp.remove(rel, flags & AT_REMOVEDIR != 0).map(|_| 0);
+            return k.vfs.tmp.remove(rel, removedir).map(|_| 0);
         }
     }
     in_parent(&abs, |fd, name| host::unlinkat(fd, name, flags as u32))
@@ -287,10 +289,27 @@ pub fn unlinkat(a: &Args) -> Result<u64, Errno> {
 }
 
 fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result<u64, Errno> {
-    let old_abs = resolve(olddir, old)?;
-    let new_abs = resolve(newdir, new)?;
+    let (old_abs, old_ending) = resolve_at(olddir, old)?;
+    let (new_abs, new_ending) = resolve_at(newdir, new)?;
     {
         let k = state::lock();
+        // `x/.` names x itself, which cannot be moved or replaced through it: EBUSY, once
+        // the lookups (of x) succeed.
+        let dots = |e: Ending| matches!(e, Ending::Dot | Ending::DotDot);
+        if dots(old_ending) || dots(new_ending) {
+            for (abs, ending) in [(&old_abs, old_ending), (&new_abs, new_ending)] {
+                if dots(ending) {
+                    lookup::stat(&k, abs, true)?;
+                }
+            }
+            return Err(Errno::EBUSY);
+        }
+        // A trailing slash on either name: the source must be a directory (not followed).
+        if (old_ending.wants_dir() || new_ending.wants_dir())
+            && !is_dir(&lookup::stat(&k, &old_abs, false)?)
+        {
+            return Err(Errno::ENOTDIR);
+        }
         match (k.vfs.place(&old_abs), k.vfs.place(&new_abs)) {
             (Place::Tmp(from), Place::Tmp(to)) => {
                 return k.vfs.tmp.rename(from, to, flags).map(|_| 0)

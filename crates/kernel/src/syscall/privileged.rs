@@ -11,6 +11,7 @@ use super::Args;
 pub const REFUSED: &[usize] = &[
     abi::SYS_PTRACE,
     abi::SYS_SYSLOG,
+    abi::SYS_SETGROUPS,
     abi::SYS_VHANGUP,
     abi::SYS_PIVOT_ROOT,
     abi::SYS_CHROOT,

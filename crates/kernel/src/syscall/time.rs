@@ -101,3 +101,15 @@ pub fn clock_nanosleep(a: &Args) -> Result<u64, Errno> {
     let req: Timespec = user::read(&state::lock().vm.vmas, a[2])?;
     sleep(clock, a[1], &req, a[3])
 }
+
+/// alarm(0) cancels the pending SIGALRM timer and returns the seconds it had left. No timer
+/// can be pending: arming one (alarm(n), setitimer) needs signal delivery to the app, which
+/// the kernel does not have yet, so those are ENOSYS rather than a timer that never fires.
+pub fn alarm(a: &Args) -> Result<u64, Errno> {
+    if a[0] as u32 == 0 {
+        Ok(0)
+    } else {
+        crate::trace::log_unsupported_once(junction_abi::SYS_ALARM as u64);
+        Err(Errno::ENOSYS)
+    }
+}
