@@ -56,3 +56,32 @@ pub const REFUSED: &[usize] = &[
 pub fn refuse(_: &Args) -> Result<u64, Errno> {
     Err(Errno::EPERM)
 }
+
+#[cfg(test)]
+mod tests {
+    /// docs/security.md names exactly the refused calls, in the table's order.
+    #[test]
+    fn security_doc_lists_the_refused_calls() {
+        let doc = include_str!("../../../../docs/security.md");
+        let section = doc
+            .split("## Calls the kernel refuses")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("the refused-calls section");
+        let line = section
+            .lines()
+            .find(|l| l.starts_with('`'))
+            .expect("the line of names");
+        let named: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
+        let refused: Vec<&str> = super::REFUSED
+            .iter()
+            .map(|&nr| {
+                junction_abi::SYSCALLS
+                    .iter()
+                    .find(|s| s.nr == nr)
+                    .map_or("?", |s| s.name)
+            })
+            .collect();
+        assert_eq!(named, refused);
+    }
+}
