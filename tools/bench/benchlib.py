@@ -9,10 +9,22 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEFAULT_KERNEL = os.path.join(ROOT, "target", "release", "junction-kernel")
 RESULTS_DIR = os.path.join(ROOT, "tools", "bench", "results")  # git-ignored
+
+
+def scratch_dir(prefix):
+    """A temporary directory for built programs and inputs, removed on exit. Never under
+    /tmp: the instance's /tmp is its own tmpfs, so a program there would not be found under
+    the kernel. In the repo's target/ unless the checkout itself is under /tmp."""
+    parent = os.path.join(ROOT, "target", "bench")
+    if os.path.realpath(ROOT).startswith("/tmp/"):
+        parent = "/var/tmp"
+    os.makedirs(parent, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=parent)
 
 
 def die(name, message):

@@ -84,6 +84,13 @@ fn bad_programs_fail_like_a_shell() {
         String::from_utf8_lossy(&missing.stderr),
         "junction: /nonexistent/program: No such file or directory\n"
     );
+    // The instance's /tmp is its own tmpfs: a program missing there is missing too.
+    let missing_in_tmp = under_kernel("/tmp/nonexistent-program", &[]);
+    assert_eq!(missing_in_tmp.status.code(), Some(127));
+    assert_eq!(
+        String::from_utf8_lossy(&missing_in_tmp.stderr),
+        "junction: /tmp/nonexistent-program: No such file or directory\n"
+    );
     let not_exec = under_kernel("/etc/passwd", &[]);
     assert_eq!(not_exec.status.code(), Some(126));
     assert_eq!(String::from_utf8_lossy(&not_exec.stderr).lines().count(), 1);

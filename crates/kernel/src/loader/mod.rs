@@ -111,7 +111,10 @@ struct FileImage {
 impl FileImage {
     fn open(vfs: &Vfs, path: &str) -> Result<FileImage, LoadError> {
         let Place::Root(rel) = vfs.place(path) else {
-            return Err(LoadError::errno(path, Errno::EACCES));
+            // Only files of the root directory can be mapped today; a missing file is still
+            // ENOENT (127), as a shell reports it.
+            let missing = vfs.stat(path, true).err().filter(|&e| e == Errno::ENOENT);
+            return Err(LoadError::errno(path, missing.unwrap_or(Errno::EACCES)));
         };
         let fd = vfs
             .open_host(rel, 0, 0)
