@@ -12,6 +12,7 @@ pub mod heap;
 pub mod host;
 pub mod loader;
 pub mod mm;
+pub mod net;
 pub mod print;
 pub mod random;
 pub mod readiness;

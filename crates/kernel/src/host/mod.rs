@@ -4,6 +4,7 @@
 //! After start-up a seccomp filter (crate::seccomp) allows exactly the calls listed in
 //! [`ALLOWED`], and only from this module's code range.
 
+pub mod net;
 pub mod raw;
 
 use junction_abi::{self as abi, Errno};
@@ -154,6 +155,58 @@ pub const ALLOWED: &[(usize, &str)] = &[
     (
         abi::SYS_FUTEX,
         "sleeping while the app waits on a kernel object",
+    ),
+    (
+        abi::SYS_SOCKET,
+        "the instance's sockets are host sockets the kernel owns (forwarding)",
+    ),
+    (
+        abi::SYS_SOCKETPAIR,
+        "socketpair of the instance, forwarded",
+    ),
+    (
+        abi::SYS_BIND,
+        "binding the instance's sockets (unix paths beneath the root, or per-instance abstract names)",
+    ),
+    (
+        abi::SYS_LISTEN,
+        "listening sockets of the instance",
+    ),
+    (
+        abi::SYS_ACCEPT4,
+        "accept and accept4 of the instance, forwarded",
+    ),
+    (
+        abi::SYS_CONNECT,
+        "connecting the instance's sockets",
+    ),
+    (
+        abi::SYS_GETSOCKNAME,
+        "addresses of the instance's sockets",
+    ),
+    (
+        abi::SYS_GETPEERNAME,
+        "addresses of the instance's sockets",
+    ),
+    (
+        abi::SYS_SETSOCKOPT,
+        "socket options of the instance's sockets",
+    ),
+    (
+        abi::SYS_GETSOCKOPT,
+        "socket options; SO_ERROR and timeouts of blocking calls",
+    ),
+    (
+        abi::SYS_SHUTDOWN,
+        "shutdown of the instance's sockets",
+    ),
+    (
+        abi::SYS_SENDMSG,
+        "every send on a socket (send, sendto, sendmsg, write)",
+    ),
+    (
+        abi::SYS_RECVMSG,
+        "every receive on a socket (recv, recvfrom, recvmsg, read)",
     ),
 ];
 

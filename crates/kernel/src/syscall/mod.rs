@@ -10,13 +10,16 @@ pub mod fd;
 pub mod futex;
 pub mod identity;
 pub mod mem;
+pub mod msg;
 pub mod path;
 pub mod poll;
 pub mod privileged;
 pub mod resource;
 pub mod rw;
 pub mod select;
+pub mod sendfile;
 pub mod signal;
+pub mod socket;
 pub mod stat;
 pub mod time;
 pub mod xattr;
@@ -152,6 +155,25 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_KILL => signal::kill,
         SYS_TGKILL => signal::tgkill,
         SYS_TKILL => signal::tkill,
+        SYS_SOCKET => socket::socket,
+        SYS_SOCKETPAIR => socket::socketpair,
+        SYS_BIND => socket::bind,
+        SYS_LISTEN => socket::listen,
+        SYS_ACCEPT => socket::accept,
+        SYS_ACCEPT4 => socket::accept4,
+        SYS_CONNECT => socket::connect,
+        SYS_GETSOCKNAME => socket::getsockname,
+        SYS_GETPEERNAME => socket::getpeername,
+        SYS_SETSOCKOPT => socket::setsockopt,
+        SYS_GETSOCKOPT => socket::getsockopt,
+        SYS_SHUTDOWN => socket::shutdown,
+        SYS_SENDTO => socket::sendto,
+        SYS_RECVFROM => socket::recvfrom,
+        SYS_SENDMSG => msg::sendmsg,
+        SYS_RECVMSG => msg::recvmsg,
+        SYS_SENDMMSG => msg::sendmmsg,
+        SYS_RECVMMSG => msg::recvmmsg,
+        SYS_SENDFILE => sendfile::sendfile,
         n if privileged::REFUSED.contains(&n) => privileged::refuse,
         _ => return None,
     })

@@ -1,0 +1,393 @@
+//! Sockets: kernel-owned open files, each forwarding to a host socket the kernel owns.
+//!
+//! The host socket is always non-blocking; whether a call blocks is the open file's
+//! O_NONBLOCK (or the call's MSG_DONTWAIT), so fcntl and FIONBIO, served in the kernel,
+//! need no host call. A call that must block waits with a host ppoll on that one socket,
+//! without the kernel's state lock, for at most the socket's SO_RCVTIMEO/SO_SNDTIMEO.
+
+use alloc::vec::Vec;
+
+use junction_abi::{
+    structs::{Iovec, Pollfd, Stat, Statfs, Timespec},
+    Errno,
+};
+
+use super::file::{pseudo_statfs, FileOps, OpenFile, POLLIN, POLLOUT, POLL_ASKABLE};
+use crate::host::{
+    self,
+    net::{self as hnet, Message, SockAddr},
+};
+use crate::net::addr::Bound;
+use crate::readiness::Deadline;
+use crate::sync::SpinLock;
+
+pub const SOCK_STREAM: u32 = 1;
+pub const SOCK_DGRAM: u32 = 2;
+pub const SOCK_SEQPACKET: u32 = 5;
+pub const SOL_SOCKET: i32 = 1;
+pub const SO_ERROR: i32 = 4;
+const SO_RCVTIMEO: i32 = 20;
+const SO_SNDTIMEO: i32 = 21;
+pub const MSG_PEEK: u32 = 0x2;
+pub const MSG_DONTWAIT: u32 = 0x40;
+pub const MSG_WAITALL: u32 = 0x100;
+pub const MSG_NOSIGNAL: u32 = 0x4000;
+pub const MSG_CMSG_CLOEXEC: u32 = 0x4000_0000;
+const SOCK_NONBLOCK: u32 = 0o4000;
+const SOCK_CLOEXEC: u32 = 0o2000000;
+const SOCKFS_MAGIC: i64 = 0x534F_434B;
+
+#[derive(Debug)]
+pub struct Socket {
+    fd: i32,
+    pub family: u16,
+    /// SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET.
+    pub kind: u32,
+    /// The unix name this socket is bound to, when the kernel chose its host form.
+    bound: SpinLock<Option<Bound>>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let _ = host::close(self.fd);
+    }
+}
+
+/// Time-limited waits of one call: the limit is the socket's timeout option, read the
+/// first time the call has to wait.
+struct Waiter {
+    option: i32,
+    deadline: Option<Deadline>,
+}
+
+impl Waiter {
+    fn new(option: i32) -> Self {
+        Waiter {
+            option,
+            deadline: None,
+        }
+    }
+
+    /// Waits until the socket may be ready for `events`; EAGAIN once the timeout passed.
+    fn wait(&mut self, socket: &Socket, events: u32) -> Result<(), Errno> {
+        let deadline = match self.deadline {
+            Some(d) => d,
+            None => {
+                let d = Deadline::after(socket.timeout(self.option)?);
+                self.deadline = Some(d);
+                d
+            }
+        };
+        let remaining = deadline.remaining();
+        if remaining == Some(0) {
+            return Err(Errno::EAGAIN);
+        }
+        let timeout = remaining.map(crate::readiness::ns_timespec);
+        let mut fds = [Pollfd {
+            fd: socket.fd,
+            events: events as u16 as i16,
+            revents: 0,
+        }];
+        match host::ppoll(&mut fds, timeout.as_ref()) {
+            Ok(_) | Err(Errno::EINTR) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Drops the first `n` bytes of `iov` (after a short transfer).
+fn advance(iov: &mut Vec<Iovec>, mut n: usize) {
+    while let Some(first) = iov.first_mut() {
+        let len = first.iov_len as usize;
+        if n < len {
+            first.iov_base += n as u64;
+            first.iov_len -= n as u64;
+            return;
+        }
+        n -= len;
+        iov.remove(0);
+    }
+}
+
+fn total_len(iov: &[Iovec]) -> usize {
+    iov.iter().map(|v| v.iov_len as usize).sum()
+}
+
+impl Socket {
+    /// Wraps a host socket (made non-blocking here if it is not yet).
+    pub fn from_host(fd: i32, family: u16, kind: u32) -> Self {
+        Socket {
+            fd,
+            family,
+            kind,
+            bound: SpinLock::new(None),
+        }
+    }
+
+    /// A new host socket: `kind` without SOCK_NONBLOCK/SOCK_CLOEXEC (the kernel adds its
+    /// own).
+    pub fn open(family: u16, kind: u32, protocol: u32) -> Result<Self, Errno> {
+        let fd = hnet::socket(
+            u32::from(family),
+            kind | SOCK_NONBLOCK | SOCK_CLOEXEC,
+            protocol,
+        )?;
+        Ok(Socket::from_host(fd, family, kind))
+    }
+
+    /// Wraps a host socket received from elsewhere (accept, SCM_RIGHTS): family and type
+    /// asked of the host, made non-blocking.
+    pub fn adopt(fd: i32) -> Result<Self, Errno> {
+        const SO_TYPE: i32 = 3;
+        const SO_DOMAIN: i32 = 39;
+        let int_opt = |name| {
+            let mut v = [0u8; 4];
+            hnet::getsockopt(fd, SOL_SOCKET, name, &mut v).map(|_| u32::from_ne_bytes(v))
+        };
+        let kind = int_opt(SO_TYPE)?;
+        let family = int_opt(SO_DOMAIN)? as u16;
+        let flags = host::fcntl(fd, 3 /* F_GETFL */, 0)? as u64;
+        host::fcntl(fd, 4 /* F_SETFL */, flags | u64::from(SOCK_NONBLOCK))?;
+        Ok(Socket::from_host(fd, family, kind))
+    }
+
+    pub fn host_fd(&self) -> i32 {
+        self.fd
+    }
+
+    pub fn is_bound(&self) -> bool {
+        self.bound.lock().is_some()
+    }
+
+    pub fn set_bound(&self, bound: Bound) {
+        *self.bound.lock() = Some(bound);
+    }
+
+    /// SO_RCVTIMEO or SO_SNDTIMEO in nanoseconds; None: no limit.
+    fn timeout(&self, option: i32) -> Result<Option<u64>, Errno> {
+        let mut tv = [0u8; 16];
+        hnet::getsockopt(self.fd, SOL_SOCKET, option, &mut tv)?;
+        let sec = i64::from_ne_bytes(tv[..8].try_into().unwrap_or([0; 8]));
+        let usec = i64::from_ne_bytes(tv[8..].try_into().unwrap_or([0; 8]));
+        let ns = (sec.max(0) as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(usec.max(0) as u64 * 1000);
+        Ok((ns > 0).then_some(ns))
+    }
+
+    fn blocks(file: &OpenFile, flags: u32) -> bool {
+        !file.nonblocking() && flags & MSG_DONTWAIT == 0
+    }
+
+    /// accept4 on the host: the new host socket and the peer's host address.
+    pub fn accept(&self, file: &OpenFile) -> Result<(i32, SockAddr), Errno> {
+        let mut waiter = Waiter::new(SO_RCVTIMEO);
+        loop {
+            match hnet::accept4(self.fd, SOCK_NONBLOCK | SOCK_CLOEXEC) {
+                Err(Errno::EAGAIN) if Self::blocks(file, 0) => waiter.wait(self, POLLIN)?,
+                other => return other,
+            }
+        }
+    }
+
+    /// connect: a blocking connect waits for the outcome (SO_ERROR), as Linux does.
+    pub fn connect(&self, file: &OpenFile, addr: &SockAddr) -> Result<(), Errno> {
+        let mut waiter = Waiter::new(SO_SNDTIMEO);
+        loop {
+            match hnet::connect(self.fd, addr) {
+                Err(Errno::EINPROGRESS) if Self::blocks(file, 0) => {
+                    loop {
+                        match waiter.wait(self, POLLOUT) {
+                            Err(Errno::EAGAIN) => return Err(Errno::EINPROGRESS),
+                            Err(e) => return Err(e),
+                            Ok(()) => {}
+                        }
+                        if self.poll() & (POLLOUT | super::file::POLLERR | super::file::POLLHUP)
+                            != 0
+                        {
+                            break;
+                        }
+                    }
+                    let mut err = [0u8; 4];
+                    hnet::getsockopt(self.fd, SOL_SOCKET, SO_ERROR, &mut err)?;
+                    let code = i32::from_ne_bytes(err);
+                    return match Errno::from_raw(code) {
+                        Some(e) if code != 0 => Err(e),
+                        _ => Ok(()),
+                    };
+                }
+                // A unix listener whose backlog is full.
+                Err(Errno::EAGAIN) if Self::blocks(file, 0) => waiter.wait(self, POLLOUT)?,
+                other => return other,
+            }
+        }
+    }
+
+    /// sendmsg: a blocking send on a stream socket sends everything (or fails having sent
+    /// nothing); EPIPE raises SIGPIPE unless MSG_NOSIGNAL.
+    pub fn send(
+        &self,
+        file: &OpenFile,
+        name: Option<&mut SockAddr>,
+        iov: &[Iovec],
+        control: &mut [u8],
+        flags: u32,
+    ) -> Result<usize, Errno> {
+        let blocks = Self::blocks(file, flags);
+        let host_flags = flags | MSG_DONTWAIT | MSG_NOSIGNAL;
+        let mut rest = iov.to_vec();
+        let wanted = total_len(iov);
+        let mut sent = 0;
+        let mut name = name;
+        let mut waiter = Waiter::new(SO_SNDTIMEO);
+        loop {
+            let mut msg = Message {
+                name: name.as_deref_mut(),
+                iov: &rest,
+                control: if sent == 0 { &mut *control } else { &mut [] },
+                flags: 0,
+                control_len: 0,
+            };
+            match hnet::sendmsg(self.fd, &mut msg, host_flags) {
+                Ok(n) => {
+                    sent += n;
+                    if !blocks || self.kind != SOCK_STREAM || sent >= wanted {
+                        return Ok(sent);
+                    }
+                    advance(&mut rest, n);
+                }
+                Err(Errno::EAGAIN) if blocks => match waiter.wait(self, POLLOUT) {
+                    Ok(()) => {}
+                    Err(e) if sent == 0 => return Err(e),
+                    Err(_) => return Ok(sent),
+                },
+                Err(_) if sent > 0 => return Ok(sent),
+                Err(Errno::EPIPE) => {
+                    if flags & MSG_NOSIGNAL == 0 {
+                        crate::syscall::signal::raise_sigpipe();
+                    }
+                    return Err(Errno::EPIPE);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// recvmsg: `msg` gets the host's name, control bytes and flags. MSG_WAITALL on a
+    /// blocking stream socket keeps receiving until the buffers are full or the stream ends.
+    pub fn recv(&self, file: &OpenFile, msg: &mut Message<'_>, flags: u32) -> Result<usize, Errno> {
+        let blocks = Self::blocks(file, flags);
+        let host_flags = (flags | MSG_DONTWAIT | MSG_CMSG_CLOEXEC) & !MSG_WAITALL;
+        let wanted = total_len(msg.iov);
+        let mut rest = msg.iov.to_vec();
+        let mut got = 0;
+        let mut waiter = Waiter::new(SO_RCVTIMEO);
+        loop {
+            let mut part = Message {
+                name: msg.name.as_deref_mut(),
+                iov: &rest,
+                control: if got == 0 { &mut *msg.control } else { &mut [] },
+                flags: 0,
+                control_len: 0,
+            };
+            match hnet::recvmsg(self.fd, &mut part, host_flags) {
+                Ok(n) => {
+                    if got == 0 {
+                        msg.control_len = part.control_len;
+                    }
+                    msg.flags |= part.flags;
+                    got += n;
+                    let more = blocks
+                        && flags & MSG_WAITALL != 0
+                        && flags & MSG_PEEK == 0
+                        && self.kind == SOCK_STREAM
+                        && n > 0
+                        && got < wanted;
+                    if !more {
+                        return Ok(got);
+                    }
+                    advance(&mut rest, n);
+                }
+                Err(Errno::EAGAIN) if blocks => match waiter.wait(self, POLLIN) {
+                    Ok(()) => {}
+                    Err(e) if got == 0 => return Err(e),
+                    Err(_) => return Ok(got),
+                },
+                Err(_) if got > 0 => return Ok(got),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl FileOps for Socket {
+    fn read(&self, file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {
+        let iov = [Iovec {
+            iov_base: buf.as_mut_ptr() as u64,
+            iov_len: buf.len() as u64,
+        }];
+        let mut msg = Message {
+            name: None,
+            iov: &iov,
+            control: &mut [],
+            flags: 0,
+            control_len: 0,
+        };
+        self.recv(file, &mut msg, 0)
+    }
+
+    fn write(&self, file: &OpenFile, buf: &[u8]) -> Result<usize, Errno> {
+        let iov = [Iovec {
+            iov_base: buf.as_ptr() as u64,
+            iov_len: buf.len() as u64,
+        }];
+        self.send(file, None, &iov, &mut [], 0)
+    }
+
+    fn stat(&self) -> Result<Stat, Errno> {
+        host::fstat(self.fd)
+    }
+
+    fn statfs(&self) -> Result<Statfs, Errno> {
+        Ok(pseudo_statfs(SOCKFS_MAGIC))
+    }
+
+    fn poll(&self) -> u32 {
+        let mut fds = [Pollfd {
+            fd: self.fd,
+            events: POLL_ASKABLE as u16 as i16,
+            revents: 0,
+        }];
+        let zero = Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        match host::ppoll(&mut fds, Some(&zero)) {
+            Ok(_) => fds[0].revents as u16 as u32,
+            Err(_) => 0,
+        }
+    }
+
+    fn can_poll(&self) -> bool {
+        true
+    }
+
+    fn host_fd(&self) -> Option<i32> {
+        Some(self.fd)
+    }
+
+    fn ioctl(&self, request: u64, arg: u64, vm: &crate::mm::vma::VmaMap) -> Result<usize, Errno> {
+        const SIOCOUTQ: u64 = 0x5411;
+        const FIONREAD: u64 = 0x541b;
+        const SIOCATMARK: u64 = 0x8905;
+        match request {
+            SIOCOUTQ | FIONREAD | SIOCATMARK => {
+                let mut value = 0i32;
+                let n = host::ioctl(self.fd, request, &mut value as *mut i32 as usize)?;
+                crate::user::write(vm, arg, &value)?;
+                Ok(n)
+            }
+            _ => Err(Errno::ENOTTY),
+        }
+    }
+}
