@@ -155,10 +155,6 @@ impl Socket {
         self.fd
     }
 
-    pub fn is_bound(&self) -> bool {
-        self.bound.lock().is_some()
-    }
-
     pub fn set_bound(&self, bound: Bound) {
         *self.bound.lock() = Some(bound);
     }
@@ -211,9 +207,14 @@ impl Socket {
                     let mut err = [0u8; 4];
                     hnet::getsockopt(self.fd, SOL_SOCKET, SO_ERROR, &mut err)?;
                     let code = i32::from_ne_bytes(err);
-                    return match Errno::from_raw(code) {
-                        Some(e) if code != 0 => Err(e),
-                        _ => Ok(()),
+                    if let Some(e) = Errno::from_raw(code).filter(|_| code != 0) {
+                        return Err(e);
+                    }
+                    // Connect once more, as a blocking connect ends in Linux: the socket
+                    // is then marked connected (a later connect says EISCONN).
+                    return match hnet::connect(self.fd, addr) {
+                        Ok(()) | Err(Errno::EISCONN) => Ok(()),
+                        Err(e) => Err(e),
                     };
                 }
                 // A unix listener whose backlog is full.
@@ -295,7 +296,9 @@ impl Socket {
                     if got == 0 {
                         msg.control_len = part.control_len;
                     }
-                    msg.flags |= part.flags;
+                    // The host echoes the MSG_CMSG_CLOEXEC the kernel always asks for.
+                    msg.flags |= (part.flags & !(MSG_CMSG_CLOEXEC as i32))
+                        | (flags & MSG_CMSG_CLOEXEC) as i32;
                     got += n;
                     let more = blocks
                         && flags & MSG_WAITALL != 0

@@ -154,9 +154,6 @@ pub fn bind(a: &Args) -> Result<u64, Errno> {
     if socket.family != AF_UNIX || app.family() != AF_UNIX {
         return hnet::bind(socket.host_fd(), &app).map(|()| 0);
     }
-    if socket.is_bound() {
-        return Err(Errno::EINVAL);
-    }
     let bound = {
         let k = state::lock();
         addr::bind_name(&k, &app, 0o777 & !k.umask)?
