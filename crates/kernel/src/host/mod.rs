@@ -109,7 +109,7 @@ pub const ALLOWED: &[(usize, &str)] = &[
     ),
     (
         abi::SYS_PPOLL,
-        "waiting on host fds (stdio) when the app blocks",
+        "waiting on host fds (stdio, sockets) when the app blocks",
     ),
     (abi::SYS_RT_SIGACTION, "the kernel's own signal handlers"),
     (
