@@ -4,6 +4,11 @@
 //! O_NONBLOCK (or the call's MSG_DONTWAIT), so fcntl and FIONBIO, served in the kernel,
 //! need no host call. A call that must block waits with a host ppoll on that one socket,
 //! without the kernel's state lock, for at most the socket's SO_RCVTIMEO/SO_SNDTIMEO.
+//!
+//! Edge-triggered epoll needs wake-ups, which the host does not show the kernel. A socket
+//! counts as wake-ups the readiness it saw turn on, and forgets readiness when a call of
+//! its own found the socket drained (EAGAIN or a short transfer): data that arrives after a
+//! read drained the socket is a new edge even if no wait looked in between.
 
 use alloc::vec::Vec;
 
@@ -12,13 +17,18 @@ use junction_abi::{
     Errno,
 };
 
-use super::file::{pseudo_statfs, FileOps, OpenFile, POLLIN, POLLOUT, POLL_ASKABLE};
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use super::file::{
+    pseudo_statfs, FileOps, OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP,
+    POLLRDNORM, POLLWRNORM, POLL_ASKABLE,
+};
 use crate::host::{
     self,
     net::{self as hnet, Message, SockAddr},
 };
 use crate::net::addr::Bound;
-use crate::readiness::Deadline;
+use crate::readiness::{Deadline, WakeCounter, Wakeups};
 use crate::sync::SpinLock;
 
 pub const SOCK_STREAM: u32 = 1;
@@ -45,7 +55,14 @@ pub struct Socket {
     pub kind: u32,
     /// The unix name this socket is bound to, when the kernel chose its host form.
     bound: SpinLock<Option<Bound>>,
+    /// Readiness as last seen (by a poll, or cleared by a call that found it drained).
+    observed: AtomicU32,
+    /// Readiness turning on, counted as wake-ups for edge-triggered epoll.
+    wakeups: WakeCounter,
 }
+
+const READABLE: u32 = POLLIN | POLLRDNORM | POLLPRI | POLLRDHUP;
+const WRITABLE: u32 = POLLOUT | POLLWRNORM;
 
 impl Drop for Socket {
     fn drop(&mut self) {
@@ -121,6 +138,8 @@ impl Socket {
             family,
             kind,
             bound: SpinLock::new(None),
+            observed: AtomicU32::new(0),
+            wakeups: WakeCounter::new(),
         }
     }
 
@@ -151,6 +170,12 @@ impl Socket {
         Ok(Socket::from_host(fd, family, kind))
     }
 
+    /// A call of ours found the socket drained (`bits` off): readiness seen again later is
+    /// a new edge.
+    fn drained(&self, bits: u32) {
+        self.observed.fetch_and(!bits, Ordering::AcqRel);
+    }
+
     pub fn host_fd(&self) -> i32 {
         self.fd
     }
@@ -171,6 +196,13 @@ impl Socket {
         Ok((ns > 0).then_some(ns))
     }
 
+    /// The wait after an EAGAIN: the socket is drained of `bits` first.
+    fn wait_after(&self, waiter: &mut Waiter, bits: u32) -> Result<(), Errno> {
+        self.drained(bits);
+        let events = if bits == READABLE { POLLIN } else { POLLOUT };
+        waiter.wait(self, events)
+    }
+
     fn blocks(file: &OpenFile, flags: u32) -> bool {
         !file.nonblocking() && flags & MSG_DONTWAIT == 0
     }
@@ -180,7 +212,13 @@ impl Socket {
         let mut waiter = Waiter::new(SO_RCVTIMEO);
         loop {
             match hnet::accept4(self.fd, SOCK_NONBLOCK | SOCK_CLOEXEC) {
-                Err(Errno::EAGAIN) if Self::blocks(file, 0) => waiter.wait(self, POLLIN)?,
+                Err(Errno::EAGAIN) => {
+                    self.drained(READABLE);
+                    if !Self::blocks(file, 0) {
+                        return Err(Errno::EAGAIN);
+                    }
+                    waiter.wait(self, POLLIN)?;
+                }
                 other => return other,
             }
         }
@@ -251,17 +289,28 @@ impl Socket {
             };
             match hnet::sendmsg(self.fd, &mut msg, host_flags) {
                 Ok(n) => {
+                    if n < total_len(&rest) {
+                        self.drained(WRITABLE);
+                    }
                     sent += n;
                     if !blocks || self.kind != SOCK_STREAM || sent >= wanted {
                         return Ok(sent);
                     }
                     advance(&mut rest, n);
                 }
-                Err(Errno::EAGAIN) if blocks => match waiter.wait(self, POLLOUT) {
+                Err(Errno::EAGAIN) if blocks => match self.wait_after(&mut waiter, WRITABLE) {
                     Ok(()) => {}
                     Err(e) if sent == 0 => return Err(e),
                     Err(_) => return Ok(sent),
                 },
+                Err(Errno::EAGAIN) => {
+                    self.drained(WRITABLE);
+                    return if sent > 0 {
+                        Ok(sent)
+                    } else {
+                        Err(Errno::EAGAIN)
+                    };
+                }
                 Err(_) if sent > 0 => return Ok(sent),
                 Err(Errno::EPIPE) => {
                     if flags & MSG_NOSIGNAL == 0 {
@@ -293,6 +342,9 @@ impl Socket {
             };
             match hnet::recvmsg(self.fd, &mut part, host_flags) {
                 Ok(n) => {
+                    if n < total_len(&rest) && flags & MSG_PEEK == 0 {
+                        self.drained(READABLE);
+                    }
                     if got == 0 {
                         msg.control_len = part.control_len;
                     }
@@ -311,11 +363,15 @@ impl Socket {
                     }
                     advance(&mut rest, n);
                 }
-                Err(Errno::EAGAIN) if blocks => match waiter.wait(self, POLLIN) {
+                Err(Errno::EAGAIN) if blocks => match self.wait_after(&mut waiter, READABLE) {
                     Ok(()) => {}
                     Err(e) if got == 0 => return Err(e),
                     Err(_) => return Ok(got),
                 },
+                Err(Errno::EAGAIN) => {
+                    self.drained(READABLE);
+                    return if got > 0 { Ok(got) } else { Err(Errno::EAGAIN) };
+                }
                 Err(_) if got > 0 => return Ok(got),
                 Err(e) => return Err(e),
             }
@@ -365,14 +421,29 @@ impl FileOps for Socket {
             tv_sec: 0,
             tv_nsec: 0,
         };
-        match host::ppoll(&mut fds, Some(&zero)) {
+        let now = match host::ppoll(&mut fds, Some(&zero)) {
             Ok(_) => fds[0].revents as u16 as u32,
             Err(_) => 0,
+        };
+        let turned_on = now & !self.observed.swap(now, Ordering::AcqRel);
+        if turned_on & READABLE != 0 {
+            self.wakeups.wake_readers();
         }
+        if turned_on & WRITABLE != 0 {
+            self.wakeups.wake_writers();
+        }
+        if turned_on & (POLLHUP | POLLERR) != 0 {
+            self.wakeups.wake_everyone();
+        }
+        now
     }
 
     fn can_poll(&self) -> bool {
         true
+    }
+
+    fn wakeups(&self) -> Option<Wakeups> {
+        Some(self.wakeups.get())
     }
 
     fn host_fd(&self) -> Option<i32> {
