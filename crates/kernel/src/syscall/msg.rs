@@ -143,6 +143,40 @@ fn recv_one(
     Ok(n)
 }
 
+/// readv/writev on a socket: one message over all the iovecs (a datagram is not split
+/// across reads). None for other files.
+pub fn socket_vectored(a: &Args, receive: bool) -> Option<Result<u64, Errno>> {
+    let file = socket_file(a[0]).ok()?;
+    let h = Header {
+        name: 0,
+        namelen: 0,
+        iov: a[1],
+        iovlen: a[2],
+        control: 0,
+        controllen: 0,
+    };
+    Some((|| {
+        if h.iovlen > IOV_MAX {
+            return Err(Errno::EINVAL);
+        }
+        let socket = sock(&file)?;
+        let iov = checked_iovecs(&h, receive)?;
+        let n = if receive {
+            let mut msg = Message {
+                name: None,
+                iov: &iov,
+                control: &mut [],
+                flags: 0,
+                control_len: 0,
+            };
+            socket.recv(&file, &mut msg, 0)?
+        } else {
+            socket.send(&file, None, &iov, &mut [], 0)?
+        };
+        Ok(n as u64)
+    })())
+}
+
 pub fn sendmsg(a: &Args) -> Result<u64, Errno> {
     let file = socket_file(a[0])?;
     let h = read_header(a[1])?;
