@@ -167,6 +167,47 @@ fn python_asyncio_echo_matches_native() {
     m.finish();
 }
 
+/// SCM_RIGHTS of a kernel-only object (a pipe) is refused under the kernel, and nothing is
+/// sent (docs/design/sockets.md); natively it works. Both runs are checked, so the test
+/// notices if either changes.
+#[test]
+fn passing_a_kernel_pipe_is_refused() {
+    if !available() {
+        return;
+    }
+    let Some(binary) = program() else {
+        return;
+    };
+    let run = |under_kernel: bool| {
+        let mut command = if under_kernel {
+            let mut c = Command::new(KERNEL);
+            c.arg("--").arg(&binary);
+            c
+        } else {
+            Command::new(&binary)
+        };
+        let out = command.arg("pass-pipe").output().expect("run");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(
+        lines(&run(false)),
+        ["sendmsg SCM_RIGHTS of a pipe 1", "the peer got 1"]
+    );
+    assert_eq!(
+        lines(&run(true)),
+        [
+            "sendmsg SCM_RIGHTS of a pipe -1 EOPNOTSUPP",
+            "the peer got -1 EAGAIN"
+        ]
+    );
+}
+
 /// How many of the instance's two listeners (a path in /tmp, an abstract name) the host
 /// reached while `program isolate NAME` ran, natively or under the kernel.
 fn reached_from_host(program: &Path, under_kernel: bool) -> (usize, String) {

@@ -7,6 +7,8 @@
  *   sockets DIR            the checks; DIR is a writable directory for unix sockets and files
  *   sockets isolate NAME   binds /tmp/NAME and the abstract name NAME, says "bound", and
  *                          waits for a line on stdin (the test tries to reach both meanwhile)
+ *   sockets pass-pipe      sends a pipe's fd with SCM_RIGHTS (the kernel cannot: a kernel
+ *                          pipe has no host object; the test expects EOPNOTSUPP there)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -665,8 +667,30 @@ static int isolate(const char *name) {
     return 0;
 }
 
+/* Sends the read end of a pipe over a socketpair; prints what sendmsg and recv said. */
+static int pass_pipe(void) {
+    int sv[2], p[2];
+    must(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv), "socketpair");
+    must(pipe(p), "pipe");
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof cbuf);
+    struct iovec one = {"P", 1};
+    struct msghdr m = {.msg_iov = &one, .msg_iovlen = 1, .msg_control = cbuf,
+                       .msg_controllen = sizeof cbuf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &p[0], sizeof(int));
+    CHECK("sendmsg SCM_RIGHTS of a pipe", sendmsg(sv[0], &m, 0));
+    char b;
+    CHECK("the peer got", recv(sv[1], &b, 1, 0));
+    return 0;
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc == 2 && strcmp(argv[1], "pass-pipe") == 0) return pass_pipe();
     if (argc == 3 && strcmp(argv[1], "isolate") == 0) return isolate(argv[2]);
     if (argc != 2) {
         fprintf(stderr, "usage: sockets DIR | sockets isolate NAME\n");
