@@ -111,9 +111,15 @@ pub fn to_host(k: &Kernel, buf: &mut [u8]) -> Result<Vec<Arc<OpenFile>>, Errno> 
             SCM_CREDENTIALS if cmsg.data.len() >= 4 => {
                 let at = cmsg.data.start;
                 let pid = i32::from_ne_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]);
-                // Linux refuses a pid that is not the sender's (without privileges).
+                // Linux refuses a pid that is not the sender's without privileges; with them,
+                // one that does not exist (no other pid exists in the instance).
                 if pid != INSTANCE_PID {
-                    return Err(Errno::EPERM);
+                    let privileged = crate::start::host_aux().euid == 0;
+                    return Err(if privileged {
+                        Errno::ESRCH
+                    } else {
+                        Errno::EPERM
+                    });
                 }
                 buf[at..at + 4].copy_from_slice(&host::getpid().to_ne_bytes());
             }

@@ -531,6 +531,47 @@ static void pairs(const char *dir) {
           }));
     close(f);
 
+    /* sendfile from a tmpfs file (a kernel-owned source). */
+    char tpath[64];
+    snprintf(tpath, sizeof tpath, "/tmp/junction-sendfile-%d", getpid());
+    int t = must(open(tpath, O_CREAT | O_TRUNC | O_RDWR, 0600), "open /tmp");
+    must(write(t, "from the tmpfs\n", 15), "write");
+    at = 5;
+    CHECK("sendfile from /tmp", sendfile(sv[0], t, &at, 64));
+    memset(buf, 0, sizeof buf);
+    CHECK("sendfile from /tmp arrived", read(sv[1], buf, sizeof buf));
+    printf("%-44s %s", "sendfile from /tmp data", buf);
+    close(t);
+    unlink(tpath);
+
+    /* SCM_CREDENTIALS: this process's pid, uid and gid, as the receiver sees them. */
+    int on = 1;
+    CHECK("SO_PASSCRED", setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on));
+    struct ucred cred = {getpid(), getuid(), getgid()};
+    char credbuf[CMSG_SPACE(sizeof cred)];
+    memset(credbuf, 0, sizeof credbuf);
+    struct msghdr cm = {.msg_iov = &one, .msg_iovlen = 1, .msg_control = credbuf,
+                        .msg_controllen = sizeof credbuf};
+    c = CMSG_FIRSTHDR(&cm);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_CREDENTIALS;
+    c->cmsg_len = CMSG_LEN(sizeof cred);
+    memcpy(CMSG_DATA(c), &cred, sizeof cred);
+    CHECK("sendmsg SCM_CREDENTIALS", sendmsg(sv[0], &cm, 0));
+    memset(credbuf, 0, sizeof credbuf);
+    r.msg_control = credbuf;
+    r.msg_controllen = sizeof credbuf;
+    CHECK("recvmsg SCM_CREDENTIALS", recvmsg(sv[1], &r, 0));
+    c = CMSG_FIRSTHDR(&r);
+    struct ucred seen = {0, 0, 0};
+    if (c && c->cmsg_type == SCM_CREDENTIALS) memcpy(&seen, CMSG_DATA(c), sizeof seen);
+    printf("%-44s %d %d %d\n", "credentials: our pid, uid, gid", seen.pid == getpid(),
+           seen.uid == getuid(), seen.gid == getgid());
+    cred.pid = 0x3fffffff; /* above any pid_max: no such process */
+    c = CMSG_FIRSTHDR(&cm);
+    memcpy(CMSG_DATA(c), &cred, sizeof cred);
+    CHECK("sendmsg SCM_CREDENTIALS, another pid", sendmsg(sv[0], &cm, 0));
+
     /* EPIPE: the peer is gone. */
     close(sv[1]);
     CHECK("send to a closed peer MSG_NOSIGNAL", send(sv[0], "x", 1, MSG_NOSIGNAL));
