@@ -16,15 +16,19 @@ use junction_abi::{structs::Stat, Errno};
 use super::dev::Device;
 use super::dir::{DirEntry, ListedDir, DT_CHR};
 use super::file::{
-    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC,
+    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH, O_RDONLY, O_TMPFILE,
+    O_TRUNC,
 };
 use super::host_file::HostFile;
 use super::tmpfs::Tmpfs;
 use crate::host;
 
 const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
+const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
 const RESOLVE_IN_ROOT: u64 = 0x10;
 const O_CLOEXEC_HOST: u64 = 0o2000000;
+/// Where the tmpfs is mounted.
+const TMP_MOUNT: &str = "/tmp";
 const O_NOCTTY_HOST: u64 = 0o400;
 
 /// What an absolute instance path names.
@@ -53,7 +57,9 @@ pub struct Vfs {
     root_fd: i32,
     /// The root's host path (for messages and `junction info`).
     pub root_host_path: String,
-    /// Instance paths below which writes are allowed.
+    /// The same with symlinks resolved, as the host names files beneath the root.
+    root_real_path: String,
+    /// Instance paths below which writes are allowed (as given, and with symlinks resolved).
     writable: Vec<String>,
     /// The tmpfs at /tmp.
     pub tmp: Tmpfs,
@@ -99,13 +105,28 @@ impl Vfs {
         let mut cpath: Vec<u8> = root_host_path.as_bytes().to_vec();
         cpath.push(0);
         let fd = host::openat2(-100, &cpath, 0o10000000 | 0o200000 | O_CLOEXEC_HOST, 0, 0)?;
-        Ok(Vfs {
+        let mut vfs = Vfs {
             root_fd: fd,
             root_host_path: String::from(root_host_path),
+            root_real_path: host_name(fd).unwrap_or_else(|| String::from(root_host_path)),
             writable,
             tmp: Tmpfs::new(super::dev::makedev(0, 0x30)),
             tmp_mounted: tmpfs,
-        })
+        };
+        // Writes through an fd are checked by the file's real path (`writable_fd`): a --rw
+        // path given through a symlink must match that too.
+        let resolved: Vec<String> = vfs
+            .writable
+            .iter()
+            .filter_map(|w| {
+                let fd = vfs.open_host(w.trim_start_matches('/'), O_PATH, 0).ok()?;
+                let real = vfs.instance_path(fd);
+                let _ = host::close(fd);
+                real.filter(|r| r != w)
+            })
+            .collect();
+        vfs.writable.extend(resolved);
+        Ok(vfs)
     }
 
     pub fn place<'a>(&self, abs: &'a str) -> Place<'a> {
@@ -128,8 +149,8 @@ impl Vfs {
                 }
             };
         }
-        if self.tmp_mounted && is_under(abs, "/tmp") {
-            return Place::Tmp(abs["/tmp".len()..].trim_start_matches('/'));
+        if self.tmp_mounted && is_under(abs, TMP_MOUNT) {
+            return Place::Tmp(abs[TMP_MOUNT.len()..].trim_start_matches('/'));
         }
         if is_under(abs, "/proc") {
             return Place::Proc(abs["/proc".len()..].trim_start_matches('/'));
@@ -140,6 +161,14 @@ impl Vfs {
 
     pub fn is_writable(&self, abs: &str) -> bool {
         self.writable.iter().any(|w| is_under(abs, w))
+    }
+
+    /// Whether the host file behind `host_fd` (opened beneath the root) lies in a --rw path,
+    /// by its real path: a symlink in a writable directory cannot lend its writability to
+    /// the file it names.
+    pub fn writable_fd(&self, host_fd: i32) -> bool {
+        self.instance_path(host_fd)
+            .is_some_and(|path| self.is_writable(&path))
     }
 
     /// Opens a host file beneath the root: `rel` relative to it.
@@ -197,7 +226,8 @@ impl Vfs {
                 });
             }
         };
-        if flags & O_DIRECTORY != 0 && !ops.is_dir() {
+        // O_TMPFILE carries O_DIRECTORY's bit: it names the directory, not the new file.
+        if flags & O_DIRECTORY != 0 && flags & O_TMPFILE != O_TMPFILE && !ops.is_dir() {
             return Err(Errno::ENOTDIR);
         }
         Ok(OpenFile::new(ops, flags, String::from(abs)))
@@ -240,11 +270,8 @@ impl Vfs {
     /// The instance path of a host file opened beneath the root, symlinks resolved, as the
     /// host names it (None for files outside the root, which the instance cannot name).
     pub fn instance_path(&self, host_fd: i32) -> Option<String> {
-        let link = alloc::format!("/proc/self/fd/{host_fd}\0");
-        let mut buf = [0u8; 4096];
-        let n = host::readlinkat(-100, link.as_bytes(), &mut buf).ok()?;
-        let host_path = core::str::from_utf8(&buf[..n]).ok()?;
-        let root = self.root_host_path.trim_end_matches('/');
+        let host_path = host_name(host_fd)?;
+        let root = self.root_real_path.trim_end_matches('/');
         let inside = host_path.strip_prefix(root)?;
         match inside.as_bytes().first() {
             None => Some(String::from("/")),
@@ -271,8 +298,13 @@ impl Vfs {
     }
 
     /// The parent directory's host fd and the last component, for directory operations.
-    /// Fails with EROFS outside writable paths.
-    pub fn parent_for_write<'a>(&self, abs: &'a str) -> Result<(i32, &'a str), Errno> {
+    /// Outside writable paths (by the parent's real path) it fails with EROFS, or with what
+    /// Linux reports first for `intent`.
+    pub fn parent_for_write<'a>(
+        &self,
+        abs: &'a str,
+        intent: Intent,
+    ) -> Result<(i32, &'a str), Errno> {
         let (parent, name) = match abs.rfind('/') {
             Some(0) => ("/", &abs[1..]),
             Some(i) => (&abs[..i], &abs[i + 1..]),
@@ -284,15 +316,44 @@ impl Vfs {
         match self.place(parent) {
             Place::Root(rel) => {
                 let fd = self.open_host(rel, O_PATH | O_DIRECTORY, 0)?;
-                if !self.is_writable(abs) {
+                let writable = self
+                    .instance_path(fd)
+                    .is_some_and(|dir| self.is_writable(&absolute(&dir, name)));
+                if !writable {
+                    let mut cname: Vec<u8> = name.as_bytes().to_vec();
+                    cname.push(0);
+                    let exists = host::fstatat(fd, &cname, AT_SYMLINK_NOFOLLOW).is_ok();
                     let _ = host::close(fd);
-                    return Err(Errno::EROFS);
+                    return Err(if intent == Intent::Create && exists {
+                        Errno::EEXIST
+                    } else {
+                        Errno::EROFS
+                    });
                 }
                 Ok((fd, name))
             }
             _ => Err(Errno::EACCES),
         }
     }
+}
+
+/// What a call does with a name, which decides what Linux reports for it in a read-only
+/// directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// The name is made (mkdir, symlink, link): EEXIST when it exists, else EROFS.
+    Create,
+    /// The name is removed or replaced (unlink, rmdir, rename): Linux takes the mount for
+    /// writing before it looks the name up, so EROFS even when it is missing.
+    Remove,
+}
+
+/// The host's name for one of its fds (its real path, symlinks resolved).
+fn host_name(host_fd: i32) -> Option<String> {
+    let link = alloc::format!("/proc/self/fd/{host_fd}\0");
+    let mut buf = [0u8; 4096];
+    let n = host::readlinkat(-100, link.as_bytes(), &mut buf).ok()?;
+    core::str::from_utf8(&buf[..n]).ok().map(String::from)
 }
 
 /// The `/dev` directory: the devices the kernel serves.

@@ -16,7 +16,7 @@ use crate::fs::dev::{major, minor};
 use crate::fs::fdtable::FdEntry;
 use crate::fs::file::{O_CLOEXEC, O_CREAT};
 use crate::fs::lookup;
-use crate::fs::vfs::{absolute, Place};
+use crate::fs::vfs::{absolute, Intent, Place};
 use crate::{host, state, user};
 
 const AT_FDCWD: i32 = -100;
@@ -230,8 +230,12 @@ pub fn fchdir(a: &Args) -> Result<u64, Errno> {
 
 /// Runs a host directory operation on (parent fd, NUL-terminated name) inside a writable
 /// path of the root directory.
-fn in_parent(abs: &str, op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>) -> Result<u64, Errno> {
-    let (parent_fd, name) = state::lock().vfs.parent_for_write(abs)?;
+fn in_parent(
+    abs: &str,
+    intent: Intent,
+    op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>,
+) -> Result<u64, Errno> {
+    let (parent_fd, name) = state::lock().vfs.parent_for_write(abs, intent)?;
     let mut cname: Vec<u8> = Vec::with_capacity(name.len() + 1);
     cname.extend_from_slice(name.as_bytes());
     cname.push(0);
@@ -249,7 +253,9 @@ fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
             return k.vfs.tmp.mkdir(rel, mode).map(|_| 0);
         }
     }
-    in_parent(&abs, |fd, name| host::mkdirat(fd, name, mode))
+    in_parent(&abs, Intent::Create, |fd, name| {
+        host::mkdirat(fd, name, mode)
+    })
 }
 
 pub fn mkdir(a: &Args) -> Result<u64, Errno> {
@@ -271,7 +277,9 @@ fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
             return k.vfs.tmp.remove(rel, flags & AT_REMOVEDIR != 0).map(|_| 0);
         }
     }
-    in_parent(&abs, |fd, name| host::unlinkat(fd, name, flags as u32))
+    in_parent(&abs, Intent::Remove, |fd, name| {
+        host::unlinkat(fd, name, flags as u32)
+    })
 }
 
 pub fn unlink(a: &Args) -> Result<u64, Errno> {
@@ -303,10 +311,12 @@ fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result
             _ => return Err(Errno::EACCES),
         }
     }
-    let (new_parent, new_name) = state::lock().vfs.parent_for_write(&new_abs)?;
+    let (new_parent, new_name) = state::lock()
+        .vfs
+        .parent_for_write(&new_abs, Intent::Remove)?;
     let mut cnew: Vec<u8> = new_name.as_bytes().to_vec();
     cnew.push(0);
-    let result = in_parent(&old_abs, |fd, name| {
+    let result = in_parent(&old_abs, Intent::Remove, |fd, name| {
         host::renameat2(fd, name, new_parent, &cnew, flags as u32)
     });
     let _ = host::close(new_parent);
