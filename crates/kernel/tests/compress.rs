@@ -174,9 +174,8 @@ fn xz_round_trips() {
 }
 
 // Compressing a file in place: gzip/xz copy the original's owner, mode and times onto the
-// new file with fchown, fchmod and utimensat; gzip treats ENOSYS there as an error.
+// new file with fchown, fchmod and utimensat (forwarded to the host in the --rw directory).
 #[test]
-#[ignore = "needs fchown, fchmod and utimensat (no handlers: src/syscall/mod.rs table)"]
 fn in_place_round_trips() {
     if !ready(&[GZIP, XZ]) {
         return;

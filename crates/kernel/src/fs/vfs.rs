@@ -233,6 +233,19 @@ impl Vfs {
         Ok(OpenFile::new(ops, flags, String::from(abs)))
     }
 
+    /// Where the lookup of `abs` goes on after the first tmpfs symlink it must follow (every
+    /// one before the last name; the last one when `follow`), or None. Symlinks of the root
+    /// directory are the host's to follow (RESOLVE_IN_ROOT).
+    pub fn detour(&self, abs: &str, follow: bool) -> Result<Option<String>, Errno> {
+        let Place::Tmp(rel) = self.place(abs) else {
+            return Ok(None);
+        };
+        Ok(self.tmp.follow(rel, follow)?.map(|d| {
+            let dir = absolute(TMP_MOUNT, &d.dir);
+            absolute(&absolute(&dir, &d.target), &d.rest)
+        }))
+    }
+
     /// stat/lstat of an absolute path.
     pub fn stat(&self, abs: &str, follow: bool) -> Result<Stat, Errno> {
         match self.place(abs) {
@@ -262,7 +275,12 @@ impl Vfs {
                 n.map_err(|e| if e == Errno::ENOENT { Errno::EINVAL } else { e })
             }
             Place::DevFd(_) | Place::DevMissing | Place::Proc(_) => Err(Errno::ENOENT),
-            Place::Tmp(rel) => self.tmp.stat(rel).and(Err(Errno::EINVAL)),
+            Place::Tmp(rel) => {
+                let target = self.tmp.readlink(rel)?;
+                let n = target.len().min(buf.len());
+                buf[..n].copy_from_slice(&target[..n]);
+                Ok(n)
+            }
             _ => Err(Errno::EINVAL),
         }
     }

@@ -14,7 +14,7 @@ use junction_abi::{
 use super::Args;
 use crate::fs::dev::{major, minor};
 use crate::fs::fdtable::FdEntry;
-use crate::fs::file::{O_CLOEXEC, O_CREAT};
+use crate::fs::file::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_PATH};
 use crate::fs::lookup;
 use crate::fs::vfs::{absolute, Intent, Place};
 use crate::{host, state, user};
@@ -205,14 +205,25 @@ pub fn getcwd(a: &Args) -> Result<u64, Errno> {
 }
 
 fn set_cwd(abs: String) -> Result<u64, Errno> {
-    let st = {
-        let k = state::lock();
-        lookup::stat(&k, &abs, true)?
-    };
+    let mut k = state::lock();
+    let st = lookup::stat(&k, &abs, true)?;
     if st.st_mode & 0o170000 != 0o040000 {
         return Err(Errno::ENOTDIR);
     }
-    state::lock().cwd = abs;
+    // Through a symlink or a /proc link, the cwd is where it leads (getcwd says so); the
+    // host resolves the root directory's own symlinks.
+    k.cwd = match lookup::target(&k, &abs, true)? {
+        lookup::Target::Path(path) => match k.vfs.place(&path) {
+            Place::Root(rel) => {
+                let fd = k.vfs.open_host(rel, O_PATH | O_DIRECTORY, 0)?;
+                let real = k.vfs.instance_path(fd);
+                let _ = host::close(fd);
+                real.unwrap_or(path)
+            }
+            _ => path,
+        },
+        _ => abs,
+    };
     Ok(0)
 }
 
@@ -226,6 +237,13 @@ pub fn fchdir(a: &Args) -> Result<u64, Errno> {
         return Err(Errno::ENOTDIR);
     }
     set_cwd(file.path.clone())
+}
+
+/// The absolute instance path for (dirfd, path) with the links before its last name
+/// followed: the name a call makes, removes or renames.
+pub(super) fn resolve_name(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+    let abs = resolve(dirfd, path_addr)?;
+    lookup::parent(&state::lock(), &abs)
 }
 
 /// Runs a host directory operation on (parent fd, NUL-terminated name) inside a writable
@@ -246,7 +264,7 @@ fn in_parent(
 
 fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
     let mode = (mode & !u64::from(state::lock().umask) & 0o7777) as u32;
-    let abs = resolve(dirfd, path_addr)?;
+    let abs = resolve_name(dirfd, path_addr)?;
     {
         let k = state::lock();
         if let Place::Tmp(rel) = k.vfs.place(&abs) {
@@ -270,7 +288,7 @@ fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
     if flags & !AT_REMOVEDIR != 0 {
         return Err(Errno::EINVAL);
     }
-    let abs = resolve(dirfd, path_addr)?;
+    let abs = resolve_name(dirfd, path_addr)?;
     {
         let k = state::lock();
         if let Place::Tmp(rel) = k.vfs.place(&abs) {
@@ -295,8 +313,8 @@ pub fn unlinkat(a: &Args) -> Result<u64, Errno> {
 }
 
 fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result<u64, Errno> {
-    let old_abs = resolve(olddir, old)?;
-    let new_abs = resolve(newdir, new)?;
+    let old_abs = resolve_name(olddir, old)?;
+    let new_abs = resolve_name(newdir, new)?;
     {
         let k = state::lock();
         match (k.vfs.place(&old_abs), k.vfs.place(&new_abs)) {
