@@ -4,6 +4,9 @@
 //! resolved) must lie in a --rw path, and the host changes it through that fd
 //! (AT_EMPTY_PATH) or through its parent directory's fd: no host lookup starts outside the
 //! root or follows a symlink out of it. The host applies its own permission rules.
+//!
+//! Each function decides under the kernel's lock (it needs the VFS) and returns the host
+//! call as a [`HostOp`], which the caller makes once the lock is released.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -17,11 +20,44 @@ use super::vfs::{Intent, Vfs};
 use crate::host;
 
 /// A host fd the kernel opened for one call, closed when it goes.
+#[derive(Debug)]
 struct HostFd(i32);
 
 impl Drop for HostFd {
     fn drop(&mut self) {
         let _ = host::close(self.0);
+    }
+}
+
+/// A host call prepared under the kernel's lock (fds opened, the real path checked), made by
+/// [`HostOp::run`] after it is released.
+#[derive(Debug)]
+pub struct HostOp(Op);
+
+#[derive(Debug)]
+enum Op {
+    /// On an fd of the kernel's own (closed afterwards).
+    Change(HostFd, Change),
+    /// On an open file's fd, which the caller keeps open; `path_fd`: it is O_PATH.
+    ChangeOpen(i32, bool, Change),
+    Truncate(HostFd, u64),
+    Symlink(Vec<u8>, HostFd, Vec<u8>),
+    /// Old directory and name, new directory and name.
+    Link(HostFd, Vec<u8>, HostFd, Vec<u8>),
+    /// An open file's fd (kept open by the caller), new directory and name.
+    LinkOpen(i32, HostFd, Vec<u8>),
+}
+
+impl HostOp {
+    pub fn run(self) -> Result<(), Errno> {
+        match self.0 {
+            Op::Change(fd, change) => apply(fd.0, &change, true),
+            Op::ChangeOpen(fd, path_fd, change) => apply(fd, &change, path_fd),
+            Op::Truncate(fd, len) => host::ftruncate(fd.0, len),
+            Op::Symlink(target, dir, name) => host::symlinkat(&target, dir.0, &name),
+            Op::Link(old_dir, old, dir, name) => host::linkat(old_dir.0, &old, dir.0, &name),
+            Op::LinkOpen(fd, dir, name) => host::link_fd(fd, dir.0, &name),
+        }
     }
 }
 
@@ -66,23 +102,29 @@ fn apply(fd: i32, change: &Change, path_fd: bool) -> Result<(), Errno> {
 }
 
 /// chmod, chown or utimensat of the root-directory file at `rel`.
-pub fn change(vfs: &Vfs, rel: &str, follow: bool, change: &Change) -> Result<(), Errno> {
+pub fn change(vfs: &Vfs, rel: &str, follow: bool, change: &Change) -> Result<HostOp, Errno> {
     let fd = open_writable(vfs, rel, follow)?;
-    apply(fd.0, change, true)
+    Ok(HostOp(Op::Change(fd, *change)))
 }
 
-/// fchmod, fchown or futimens of an open root-directory file (its host fd).
-pub fn change_open(vfs: &Vfs, host_fd: i32, path_fd: bool, change: &Change) -> Result<(), Errno> {
+/// fchmod, fchown or futimens of an open root-directory file (its host fd, which the
+/// caller keeps open until the call is made).
+pub fn change_open(
+    vfs: &Vfs,
+    host_fd: i32,
+    path_fd: bool,
+    change: &Change,
+) -> Result<HostOp, Errno> {
     if !vfs.writable_fd(host_fd) {
         return Err(Errno::EROFS);
     }
-    apply(host_fd, change, path_fd)
+    Ok(HostOp(Op::ChangeOpen(host_fd, path_fd, *change)))
 }
 
 /// truncate(2) by name: Linux checks the file type before the mount, so EISDIR and EINVAL
 /// come before EROFS. The file is reopened for writing by its real path, so the host checks
 /// write permission (EACCES) as truncate does.
-pub fn truncate(vfs: &Vfs, rel: &str, len: u64) -> Result<(), Errno> {
+pub fn truncate(vfs: &Vfs, rel: &str, len: u64) -> Result<HostOp, Errno> {
     let fd = HostFd(vfs.open_host(rel, O_PATH, 0)?);
     match host::fstat(fd.0)?.st_mode & S_IFMT {
         S_IFREG => {}
@@ -94,15 +136,14 @@ pub fn truncate(vfs: &Vfs, rel: &str, len: u64) -> Result<(), Errno> {
         .filter(|path| vfs.is_writable(path))
         .ok_or(Errno::EROFS)?;
     let file = HostFd(vfs.open_host(self::rel(&real), O_WRONLY | O_NOFOLLOW, 0)?);
-    host::ftruncate(file.0, len)
+    Ok(HostOp(Op::Truncate(file, len)))
 }
 
 /// symlink(2): a symlink at `abs` (in the root directory) saying `target` (NUL-terminated;
 /// stored as it is, never looked up by the host).
-pub fn symlink(vfs: &Vfs, target: &[u8], abs: &str) -> Result<(), Errno> {
+pub fn symlink(vfs: &Vfs, target: Vec<u8>, abs: &str) -> Result<HostOp, Errno> {
     let (parent, name) = vfs.parent_for_write(abs, Intent::Create)?;
-    let parent = HostFd(parent);
-    host::symlinkat(target, parent.0, &cstr(name))
+    Ok(HostOp(Op::Symlink(target, HostFd(parent), cstr(name))))
 }
 
 /// The new name of a link: its parent directory's fd and the name. A file outside --rw
@@ -119,19 +160,20 @@ fn link_destination(vfs: &Vfs, old_real: &str, new: &str) -> Result<(HostFd, Vec
 
 /// link(2) of two root-directory paths: `old_rel` (followed when `follow`) gets the new
 /// name `new` (an instance path). The host links by the old file's real parent and name.
-pub fn link(vfs: &Vfs, old_rel: &str, follow: bool, new: &str) -> Result<(), Errno> {
+pub fn link(vfs: &Vfs, old_rel: &str, follow: bool, new: &str) -> Result<HostOp, Errno> {
     let old = HostFd(vfs.open_host(old_rel, O_PATH | if follow { 0 } else { O_NOFOLLOW }, 0)?);
     let old_real = vfs.instance_path(old.0).ok_or(Errno::EXDEV)?;
     let (parent, name) = link_destination(vfs, &old_real, new)?;
     let split = old_real.rfind('/').unwrap_or(0);
     let (old_dir, old_name) = (&old_real[..split.max(1)], &old_real[split + 1..]);
     let old_dir = HostFd(vfs.open_host(rel(old_dir), O_PATH | O_DIRECTORY, 0)?);
-    host::linkat(old_dir.0, &cstr(old_name), parent.0, &name)
+    Ok(HostOp(Op::Link(old_dir, cstr(old_name), parent, name)))
 }
 
-/// linkat(fd, "", AT_EMPTY_PATH) of an open root-directory file (its host fd).
-pub fn link_open(vfs: &Vfs, host_fd: i32, new: &str) -> Result<(), Errno> {
+/// linkat(fd, "", AT_EMPTY_PATH) of an open root-directory file (its host fd, which the
+/// caller keeps open until the call is made).
+pub fn link_open(vfs: &Vfs, host_fd: i32, new: &str) -> Result<HostOp, Errno> {
     let old_real: String = vfs.instance_path(host_fd).ok_or(Errno::EXDEV)?;
     let (parent, name) = link_destination(vfs, &old_real, new)?;
-    host::link_fd(host_fd, parent.0, &name)
+    Ok(HostOp(Op::LinkOpen(host_fd, parent, name)))
 }

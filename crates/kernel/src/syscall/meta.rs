@@ -3,6 +3,7 @@
 //! (`fs::forward`: changes only in --rw paths, EROFS elsewhere); the tmpfs serves the calls
 //! itself; `/dev`, `/proc` and kernel objects keep their metadata fixed (`fs::attr::fixed`)
 //! and take no new names. A link between two places is EXDEV, as between two mounts.
+//! Host calls are made after the kernel's lock is released (`forward::HostOp`).
 
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -17,9 +18,10 @@ use super::Args;
 use crate::fs::attr::{self, Change, Time, UTIME_OMIT};
 use crate::fs::dir::{S_IFDIR, S_IFMT};
 use crate::fs::file::{OpenFile, O_PATH};
+use crate::fs::forward::{self, HostOp};
 use crate::fs::lookup::{self, Target};
 use crate::fs::vfs::Place;
-use crate::fs::{forward, proc, tmpfs};
+use crate::fs::{proc, tmpfs};
 use crate::state::{self, Kernel};
 use crate::user;
 
@@ -32,6 +34,29 @@ const AT_EMPTY_PATH: u64 = 0x1000;
 enum Subject {
     File(Arc<OpenFile>),
     Path(String),
+}
+
+/// What a call decided under the kernel's lock: done, or a host call to make once the lock
+/// is released.
+enum Next {
+    Done,
+    Host(HostOp),
+}
+
+fn done(result: Result<(), Errno>) -> Result<Next, Errno> {
+    result.map(|()| Next::Done)
+}
+
+fn host(op: Result<HostOp, Errno>) -> Result<Next, Errno> {
+    op.map(Next::Host)
+}
+
+/// Makes the host call a decision left, if any (the lock must be released by now).
+fn finish(next: Result<Next, Errno>) -> Result<u64, Errno> {
+    match next? {
+        Next::Done => Ok(0),
+        Next::Host(op) => op.run().map(|()| 0),
+    }
 }
 
 fn subject(dirfd: i32, path_addr: u64, flags: u64) -> Result<Subject, Errno> {
@@ -48,41 +73,49 @@ fn subject(dirfd: i32, path_addr: u64, flags: u64) -> Result<Subject, Errno> {
     Ok(Subject::Path(resolve(dirfd, path_addr)?))
 }
 
-/// chmod/chown/utimensat of an open file: forwarded for root-directory files, else the
-/// file kind's own (`FileOps::change`).
-fn change_file(file: &OpenFile, change: &Change) -> Result<(), Errno> {
+/// chmod/chown/utimensat of an open file (kept open by the caller until `finish`):
+/// forwarded for root-directory files, else the file kind's own (`FileOps::change`).
+fn change_file(k: &Kernel, file: &OpenFile, change: &Change) -> Result<Next, Errno> {
     match file.ops.root_host_fd() {
         Some(fd) => {
             let path_fd = file.flags() & O_PATH != 0;
-            forward::change_open(&state::lock().vfs, fd, path_fd, change)
+            host(forward::change_open(&k.vfs, fd, path_fd, change))
         }
-        None => file.ops.change(change),
+        None => done(file.ops.change(change)),
     }
 }
 
-fn change_path(abs: &str, follow: bool, change: &Change) -> Result<(), Errno> {
+/// chmod/chown/utimensat of what `subject` names, decided under the lock; an open file the
+/// change goes to is put in `keep`, to stay open until the host call is made.
+fn decide_change(
+    subject: Subject,
+    follow: bool,
+    change: &Change,
+    keep: &mut Option<Arc<OpenFile>>,
+) -> Result<Next, Errno> {
     let k = state::lock();
-    match lookup::target(&k, abs, follow)? {
+    let abs = match subject {
+        Subject::File(file) => return change_file(&k, keep.insert(file), change),
+        Subject::Path(abs) => abs,
+    };
+    match lookup::target(&k, &abs, follow)? {
         Target::Fd(fd) => {
             let file = k.fds.file(fd).map_err(|_| Errno::ENOENT)?;
-            drop(k);
-            change_file(&file, change)
+            change_file(&k, keep.insert(file), change)
         }
-        Target::Proc(node) => attr::fixed(&proc::stat(&node), change),
+        Target::Proc(node) => done(attr::fixed(&proc::stat(&node), change)),
         Target::Path(path) => match k.vfs.place(&path) {
-            Place::Root(rel) => forward::change(&k.vfs, rel, follow, change),
-            Place::Tmp(rel) => k.vfs.tmp.change(rel, change),
-            _ => attr::fixed(&k.vfs.stat(&path, follow)?, change),
+            Place::Root(rel) => host(forward::change(&k.vfs, rel, follow, change)),
+            Place::Tmp(rel) => done(k.vfs.tmp.change(rel, change)),
+            _ => done(attr::fixed(&k.vfs.stat(&path, follow)?, change)),
         },
     }
 }
 
 fn change(subject: Subject, follow: bool, change: &Change) -> Result<u64, Errno> {
-    match subject {
-        Subject::File(file) => change_file(&file, change),
-        Subject::Path(abs) => change_path(&abs, follow, change),
-    }
-    .map(|()| 0)
+    let mut keep = None;
+    let next = decide_change(subject, follow, change, &mut keep);
+    finish(next)
 }
 
 /// fchmod, fchown, futimens: O_PATH fds are refused, as Linux refuses them.
@@ -91,7 +124,8 @@ fn change_fd(fd: i32, change: &Change) -> Result<u64, Errno> {
     if file.flags() & O_PATH != 0 {
         return Err(Errno::EBADF);
     }
-    change_file(&file, change).map(|()| 0)
+    let next = change_file(&state::lock(), &file, change);
+    finish(next)
 }
 
 fn check_flags(flags: u64, allowed: u64) -> Result<(), Errno> {
@@ -247,9 +281,9 @@ pub fn utime(a: &Args) -> Result<u64, Errno> {
 // ---- truncate ----
 
 /// truncate of a file reached through an fd alias (/proc/self/fd/N, /dev/stdout).
-fn truncate_file(k: &Kernel, file: &OpenFile, len: u64) -> Result<(), Errno> {
+fn truncate_file(k: &Kernel, file: &OpenFile, len: u64) -> Result<Next, Errno> {
     if let Some(inode) = tmpfs::inode_of(file) {
-        return inode.truncate_by_name(len);
+        return done(inode.truncate_by_name(len));
     }
     if let Some(path) = file
         .ops
@@ -257,14 +291,18 @@ fn truncate_file(k: &Kernel, file: &OpenFile, len: u64) -> Result<(), Errno> {
         .and_then(|fd| k.vfs.instance_path(fd))
     {
         let rel = path.trim_start_matches('/');
-        return forward::truncate(&k.vfs, if rel.is_empty() { "." } else { rel }, len);
+        return host(forward::truncate(
+            &k.vfs,
+            if rel.is_empty() { "." } else { rel },
+            len,
+        ));
     }
     // Kernel objects and stdio the instance was given: not the instance's to resize.
     not_resizable(file.ops.stat()?.st_mode)
 }
 
 /// What truncate says of a file it cannot resize.
-fn not_resizable(mode: u32) -> Result<(), Errno> {
+fn not_resizable(mode: u32) -> Result<Next, Errno> {
     Err(match mode & S_IFMT {
         S_IFDIR => Errno::EISDIR,
         0o100000 => Errno::EACCES,
@@ -278,20 +316,24 @@ pub fn truncate(a: &Args) -> Result<u64, Errno> {
         return Err(Errno::EINVAL);
     }
     let abs = resolve(AT_FDCWD, a[0])?;
+    let next = decide_truncate(&abs, len as u64);
+    finish(next)
+}
+
+fn decide_truncate(abs: &str, len: u64) -> Result<Next, Errno> {
     let k = state::lock();
-    match lookup::target(&k, &abs, true)? {
+    match lookup::target(&k, abs, true)? {
         Target::Fd(fd) => {
             let file = k.fds.file(fd).map_err(|_| Errno::ENOENT)?;
-            truncate_file(&k, &file, len as u64)
+            truncate_file(&k, &file, len)
         }
         Target::Proc(node) => not_resizable(proc::stat(&node).st_mode),
         Target::Path(path) => match k.vfs.place(&path) {
-            Place::Root(rel) => forward::truncate(&k.vfs, rel, len as u64),
-            Place::Tmp(rel) => k.vfs.tmp.truncate(rel, len as u64),
+            Place::Root(rel) => host(forward::truncate(&k.vfs, rel, len)),
+            Place::Tmp(rel) => done(k.vfs.tmp.truncate(rel, len)),
             _ => not_resizable(k.vfs.stat(&path, true)?.st_mode),
         },
     }
-    .map(|()| 0)
 }
 
 // ---- symlink, link ----
@@ -314,16 +356,18 @@ fn symlink_at(target_addr: u64, newdirfd: i32, new_addr: u64) -> Result<u64, Err
         return Err(Errno::ENOENT);
     }
     let abs = resolve_name(newdirfd, new_addr)?;
-    let k = state::lock();
-    match k.vfs.place(&abs) {
-        Place::Root(_) => {
-            target.push(0);
-            forward::symlink(&k.vfs, &target, &abs)
+    let next = {
+        let k = state::lock();
+        match k.vfs.place(&abs) {
+            Place::Root(_) => {
+                target.push(0);
+                host(forward::symlink(&k.vfs, target, &abs))
+            }
+            Place::Tmp(rel) => done(k.vfs.tmp.symlink(&target, rel)),
+            _ => Err(no_new_name(&k, &abs)),
         }
-        Place::Tmp(rel) => k.vfs.tmp.symlink(&target, rel),
-        _ => Err(no_new_name(&k, &abs)),
-    }
-    .map(|()| 0)
+    };
+    finish(next)
 }
 
 pub fn symlink(a: &Args) -> Result<u64, Errno> {
@@ -349,17 +393,18 @@ fn across(k: &Kernel, new: &str) -> Errno {
     }
 }
 
-/// A new name for an open file (linkat AT_EMPTY_PATH, or /proc/self/fd/N followed).
-fn link_file(k: &Kernel, file: &OpenFile, new: &str) -> Result<(), Errno> {
+/// A new name for an open file (linkat AT_EMPTY_PATH, or /proc/self/fd/N followed), kept
+/// open by the caller until `finish`.
+fn link_file(k: &Kernel, file: &OpenFile, new: &str) -> Result<Next, Errno> {
     match k.vfs.place(new) {
         Place::Tmp(rel) => {
             if let Some(inode) = tmpfs::inode_of(file) {
-                return k.vfs.tmp.link_open(inode, rel);
+                return done(k.vfs.tmp.link_open(inode, rel));
             }
         }
         Place::Root(_) => {
             if let Some(fd) = file.ops.root_host_fd() {
-                return forward::link_open(&k.vfs, fd, new);
+                return host(forward::link_open(&k.vfs, fd, new));
             }
         }
         _ => {}
@@ -378,27 +423,39 @@ fn link_at(
     let follow = flags & AT_SYMLINK_FOLLOW != 0;
     let old = subject(olddir, old_addr, flags)?;
     let new = resolve_name(newdir, new_addr)?;
+    let mut keep = None;
+    let next = decide_link(old, follow, &new, &mut keep);
+    finish(next)
+}
+
+/// link of `old` to the new name `new`, decided under the lock; an open file being linked
+/// is put in `keep`, to stay open until the host call is made.
+fn decide_link(
+    old: Subject,
+    follow: bool,
+    new: &str,
+    keep: &mut Option<Arc<OpenFile>>,
+) -> Result<Next, Errno> {
     let k = state::lock();
     let old = match old {
-        Subject::File(file) => return link_file(&k, &file, &new).map(|()| 0),
+        Subject::File(file) => return link_file(&k, keep.insert(file), new),
         Subject::Path(old) => match lookup::target(&k, &old, follow)? {
             Target::Path(path) => path,
             Target::Fd(fd) => {
                 let file = k.fds.file(fd).map_err(|_| Errno::ENOENT)?;
-                return link_file(&k, &file, &new).map(|()| 0);
+                return link_file(&k, keep.insert(file), new);
             }
-            Target::Proc(_) => return Err(across(&k, &new)),
+            Target::Proc(_) => return Err(across(&k, new)),
         },
     };
-    match (k.vfs.place(&old), k.vfs.place(&new)) {
-        (Place::Root(from), Place::Root(_)) => forward::link(&k.vfs, from, follow, &new),
-        (Place::Tmp(from), Place::Tmp(to)) => k.vfs.tmp.link(from, to),
+    match (k.vfs.place(&old), k.vfs.place(new)) {
+        (Place::Root(from), Place::Root(_)) => host(forward::link(&k.vfs, from, follow, new)),
+        (Place::Tmp(from), Place::Tmp(to)) => done(k.vfs.tmp.link(from, to)),
         _ => {
             lookup::stat(&k, &old, false)?;
-            Err(across(&k, &new))
+            Err(across(&k, new))
         }
     }
-    .map(|()| 0)
 }
 
 pub fn link(a: &Args) -> Result<u64, Errno> {
