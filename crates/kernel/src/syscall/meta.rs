@@ -3,7 +3,8 @@
 //! (`fs::forward`: changes only in --rw paths, EROFS elsewhere); the tmpfs serves the calls
 //! itself; `/dev`, `/proc` and kernel objects keep their metadata fixed (`fs::attr::fixed`)
 //! and take no new names. A link between two places is EXDEV, as between two mounts.
-//! Host calls are made after the kernel's lock is released (`forward::HostOp`).
+//! Host calls are made after the kernel's lock is released (`forward::HostOp`). The design:
+//! docs/design/file-metadata.md.
 
 use alloc::string::String;
 use alloc::sync::Arc;
