@@ -56,7 +56,8 @@ fn in_a_writable_root_directory() {
 
 /// Outside --rw paths the root directory is read-only: every change is EROFS, after the
 /// errors Linux reports first on a read-only mount (ENOENT for a missing file to change,
-/// EEXIST for a taken name, EISDIR for truncate; unlink takes the mount first). Writability
+/// EEXIST for a taken name, EISDIR for truncate; unlink takes the mount first). Opens for
+/// writing and xattr changes are decided by real paths too. Writability
 /// goes by a file's real path, so a symlink in a --rw directory lends none to what it
 /// names. No native run can give EROFS without a read-only mount, so the answers are
 /// written out here.
@@ -103,12 +104,24 @@ show('link rw/escape rw/e2', lambda: os.link('rw/escape', 'rw/e2', follow_symlin
 # does not follow).
 here = os.open('.', os.O_RDONLY)
 show('linkat rw/escape rw/e3 follow', lambda: os.link('rw/escape', 'rw/e3', src_dir_fd=here))
+show('open rw/escape for writing', lambda: open('rw/escape', 'a'))
+show('open rw/up/ro.txt for writing', lambda: open('rw/up/ro.txt', 'r+'))
+show('create rw/up/new', lambda: open('rw/up/new', 'x'))
+show('symlink ../ro-made rw/dangling', lambda: os.symlink('../ro-made', 'rw/dangling'))
+show('create through rw/dangling', lambda: open('rw/dangling', 'w'))
+show('symlink made rw/dangling2', lambda: os.symlink('made', 'rw/dangling2'))
+show('create through rw/dangling2', lambda: open('rw/dangling2', 'w'))
+show('create in a missing directory', lambda: open('nodir/x', 'w'))
+show('open missing for writing', lambda: open('missing', 'r+'))
+show('setxattr rw/escape', lambda: os.setxattr('rw/escape', 'user.k', b'v'))
 fd = os.open('ro.txt', os.O_RDONLY)
+show('fsetxattr ro.txt', lambda: os.setxattr(fd, 'user.k', b'v'))
 show('fchmod ro.txt', lambda: os.fchmod(fd, 0o600))
 show('futimens ro.txt', lambda: os.utime(fd))
 fd = os.open('rw/escape', os.O_RDONLY)
 show('fchown through rw/escape', lambda: os.fchown(fd, -1, -1))
 print(oct(os.stat('ro.txt').st_mode), os.stat('rw/file').st_nlink, open('ro.txt').read())
+print(sorted(os.listdir('.')), sorted(os.listdir('rw')))
 "#;
     let out = std::process::Command::new(common::KERNEL)
         .args(["--rw", &f.arg("rw"), "--", PYTHON, "-c", code])
@@ -136,10 +149,22 @@ truncate rw/escape EROFS
 symlink rw/up/new EROFS
 link rw/escape rw/e2 ok
 linkat rw/escape rw/e3 follow EXDEV
+open rw/escape for writing EROFS
+open rw/up/ro.txt for writing EROFS
+create rw/up/new EROFS
+symlink ../ro-made rw/dangling ok
+create through rw/dangling EROFS
+symlink made rw/dangling2 ok
+create through rw/dangling2 ok
+create in a missing directory ENOENT
+open missing for writing ENOENT
+setxattr rw/escape EROFS
+fsetxattr ro.txt EROFS
 fchmod ro.txt EROFS
 futimens ro.txt EROFS
 fchown through rw/escape EROFS
 0o100644 2 read-only
+['ro-dir', 'ro.txt', 'rw'] ['dangling', 'dangling2', 'e2', 'escape', 'file', 'file2', 'made', 'up']
 ";
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),

@@ -16,7 +16,7 @@ use super::file::{
     OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_TRUNC,
 };
 use super::proc::{self, Node, Resolved};
-use super::vfs::Place;
+use super::vfs::{Place, MAX_LINKS};
 use crate::state::Kernel;
 
 /// What a path finally names.
@@ -51,9 +51,6 @@ pub fn target(k: &Kernel, abs: &str, follow: bool) -> Result<Target, Errno> {
     }
     Err(Errno::ELOOP)
 }
-
-/// Linux's MAXSYMLINKS: links one lookup may follow.
-const MAX_LINKS: usize = 40;
 
 /// `abs` with every link before its last name followed, the last name kept: the path
 /// that a call making, removing or renaming that name acts on.

@@ -16,8 +16,8 @@ use junction_abi::{structs::Stat, Errno};
 use super::dev::Device;
 use super::dir::{DirEntry, ListedDir, DT_CHR};
 use super::file::{
-    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH, O_RDONLY, O_TMPFILE,
-    O_TRUNC,
+    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY,
+    O_TMPFILE, O_TRUNC,
 };
 use super::host_file::HostFile;
 use super::tmpfs::Tmpfs;
@@ -202,13 +202,7 @@ impl Vfs {
         let wants_write = flags & O_ACCMODE != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0;
         let ops: Box<dyn FileOps> = match self.place(abs) {
             Place::Root(rel) => {
-                if wants_write && flags & O_PATH == 0 && !self.is_writable(abs) {
-                    // Linux reports a missing file before a read-only file system.
-                    if flags & O_CREAT == 0 {
-                        let fd =
-                            self.open_host(rel, O_PATH | (flags & (O_NOFOLLOW | O_DIRECTORY)), 0)?;
-                        let _ = host::close(fd);
-                    }
+                if wants_write && flags & O_PATH == 0 && !self.opens_writable(abs, flags)? {
                     return Err(Errno::EROFS);
                 }
                 let fd = self.open_host(rel, flags, mode)?;
@@ -231,6 +225,48 @@ impl Vfs {
             return Err(Errno::ENOTDIR);
         }
         Ok(OpenFile::new(ops, flags, String::from(abs)))
+    }
+
+    /// Whether opening `abs` (beneath the root) with `flags` writes inside --rw paths, by real
+    /// paths: the file's own when it exists, else (O_CREAT) its directory's, after a
+    /// dangling symlink in last place, which the host will follow to make the file. Linux
+    /// reports a missing file (ENOENT) before a read-only file system.
+    fn opens_writable(&self, abs: &str, flags: u32) -> Result<bool, Errno> {
+        // O_CREAT | O_EXCL does not follow a last symlink: the host fails with EEXIST there.
+        let exclusive = flags & (O_CREAT | O_EXCL) == O_CREAT | O_EXCL;
+        let probe =
+            O_PATH | (flags & (O_NOFOLLOW | O_DIRECTORY)) | if exclusive { O_NOFOLLOW } else { 0 };
+        let mut path = String::from(abs);
+        for _ in 0..=MAX_LINKS {
+            let rel = root_rel(&path);
+            match self.open_host(rel, probe, 0) {
+                Ok(fd) => {
+                    let writable = self.writable_fd(fd);
+                    let _ = host::close(fd);
+                    return Ok(writable);
+                }
+                Err(Errno::ENOENT) if flags & O_CREAT != 0 => {}
+                Err(e) => return Err(e),
+            }
+            let Ok(link) = self.open_host(rel, O_PATH | O_NOFOLLOW, 0) else {
+                // The name is missing: the file is made in its directory.
+                let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
+                let dir_fd = self.open_host(root_rel(dir), O_PATH | O_DIRECTORY, 0)?;
+                let real = self.instance_path(dir_fd);
+                let _ = host::close(dir_fd);
+                return Ok(real.is_some_and(|dir| self.is_writable(&absolute(&dir, name))));
+            };
+            // A dangling symlink: go on from its target, relative to its real directory.
+            let mut text = [0u8; 4096];
+            let n = host::readlinkat(link, b"\0", &mut text);
+            let real = self.instance_path(link);
+            let _ = host::close(link);
+            let target = core::str::from_utf8(&text[..n?]).map_err(|_| Errno::ENOENT)?;
+            let real = real.ok_or(Errno::ENOENT)?;
+            let dir = real.rsplit_once('/').map_or("/", |(dir, _)| dir);
+            path = absolute(if dir.is_empty() { "/" } else { dir }, target);
+        }
+        Err(Errno::ELOOP)
     }
 
     /// Where the lookup of `abs` goes on after the first tmpfs symlink it must follow (every
@@ -364,6 +400,17 @@ pub enum Intent {
     /// The name is removed or replaced (unlink, rmdir, rename): Linux takes the mount for
     /// writing before it looks the name up, so EROFS even when it is missing.
     Remove,
+}
+
+/// Links one lookup may follow (Linux's MAXSYMLINKS).
+pub const MAX_LINKS: usize = 40;
+
+/// `open_host`'s path for an absolute instance path.
+fn root_rel(abs: &str) -> &str {
+    match abs.trim_start_matches('/') {
+        "" => ".",
+        rel => rel,
+    }
 }
 
 /// The host's name for one of its fds (its real path, symlinks resolved).
