@@ -45,6 +45,14 @@ function parseEnv(
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
+/** A numeric option value; the range is checked with the other run options. */
+function parseNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n))
+    throw new InvalidArgumentError("expected a number");
+  return n;
+}
+
 /** The shape commander hands the `run` action (camel-cased long option names). */
 interface RunFlags {
   root?: string;
@@ -56,6 +64,9 @@ interface RunFlags {
   trace?: boolean;
   stats?: boolean;
   statsJson?: string;
+  memory?: string;
+  cpus?: number;
+  pids?: number;
   rewrite: boolean;
 }
 
@@ -158,6 +169,9 @@ async function runAction(program: string, args: string[], flags: RunFlags): Prom
   if (flags.root !== undefined) options.root = flags.root;
   if (flags.cwd !== undefined) options.cwd = flags.cwd;
   if (flags.statsJson !== undefined) options.statsJson = flags.statsJson;
+  if (flags.memory !== undefined) options.memory = flags.memory;
+  if (flags.cpus !== undefined) options.cpus = flags.cpus;
+  if (flags.pids !== undefined) options.pids = flags.pids;
   try {
     // Bad usage is reported as such even when the kernel is missing too.
     kernelArgs(options);
@@ -222,6 +236,9 @@ export function createProgram(): Command {
     .option("--trace", "print every syscall to stderr, strace-like, with how it was served")
     .option("--stats", "at exit print per-syscall counts and time to stderr")
     .option("--stats-json <file>", "write the same statistics as JSON to FILE")
+    .option("--memory <bytes>", "limit the instance's memory (K, M, G suffixes), e.g. 512M")
+    .option("--cpus <n>", "limit the instance to N CPUs' worth of time, e.g. 0.5", parseNumber)
+    .option("--pids <n>", "limit the instance's processes and threads to N", parseNumber)
     .option("--no-rewrite", "keep every syscall site on the SIGSYS path (no call rewriting)")
     .passThroughOptions()
     .addHelpText(

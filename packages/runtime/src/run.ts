@@ -30,6 +30,15 @@ export interface RunOptions {
   stats?: boolean;
   /** Write the same statistics as JSON to this file (`--stats-json`). */
   statsJson?: string;
+  /**
+   * Limit the instance's memory (`--memory`): bytes, or a string with a K, M or G suffix
+   * (`"512M"`). Past it the host's OOM killer ends the instance, as it would a native process.
+   */
+  memory?: number | string;
+  /** Limit the instance to this many CPUs' worth of time (`--cpus`, at least 0.01). */
+  cpus?: number;
+  /** Limit the instance's processes and threads (`--pids`). */
+  pids?: number;
   /** Rewrite syscall sites into direct calls (default `true`; `false` passes `--no-rewrite`). */
   rewrite?: boolean;
   /**
@@ -102,6 +111,42 @@ function checkPath(option: keyof RunOptions, value: string, what: string): void 
   checkString(option, value, what);
 }
 
+/** `--memory`, `--cpus`, `--pids`, checked here so that a bad value is a RunOptionsError. */
+function pushLimits(options: RunOptions, out: string[]): void {
+  if (options.memory !== undefined) {
+    const memory = options.memory;
+    const ok =
+      typeof memory === "number"
+        ? Number.isSafeInteger(memory) && memory > 0
+        : /^[1-9][0-9]*[KMGkmg]?$/.test(memory);
+    if (!ok) {
+      throw new RunOptionsError(
+        "memory",
+        `memory must be a positive number of bytes or a size like "512M", got ${JSON.stringify(memory)}`,
+      );
+    }
+    out.push("--memory", String(memory));
+  }
+  if (options.cpus !== undefined) {
+    const cpus = options.cpus;
+    if (typeof cpus !== "number" || !Number.isFinite(cpus) || cpus < 0.01) {
+      throw new RunOptionsError(
+        "cpus",
+        `cpus must be a number of at least 0.01, got ${String(cpus)}`,
+      );
+    }
+    // The kernel takes at most five decimals (µs of a 100 ms period).
+    out.push("--cpus", cpus.toFixed(5).replace(/\.?0+$/, ""));
+  }
+  if (options.pids !== undefined) {
+    const pids = options.pids;
+    if (!Number.isSafeInteger(pids) || pids <= 0) {
+      throw new RunOptionsError("pids", `pids must be a positive integer, got ${String(pids)}`);
+    }
+    out.push("--pids", String(pids));
+  }
+}
+
 /**
  * The kernel's command line (without the binary) for `options`: options first, then `--`,
  * the program and its arguments. Throws `RunOptionsError` for values the kernel cannot take.
@@ -136,6 +181,7 @@ export function kernelArgs(options: RunOptions): string[] {
     checkPath("statsJson", options.statsJson, "statsJson");
     out.push("--stats-json", options.statsJson);
   }
+  pushLimits(options, out);
   if (options.rewrite === false) out.push("--no-rewrite");
   checkPath("program", options.program, "program");
   // `--` always, so a program or argument that starts with '-' is never read as an option.

@@ -28,7 +28,7 @@ pub const ALLOWED: &[(usize, &str)] = &[
     (abi::SYS_WRITEV, "vectored writes of host files"),
     (
         abi::SYS_OPENAT2,
-        "opening files beneath the instance root (RESOLVE_IN_ROOT)",
+        "opening files beneath the instance root (RESOLVE_IN_ROOT); the limits cgroup at exit",
     ),
     (abi::SYS_CLOSE, "closing host files the kernel opened"),
     (abi::SYS_FSTAT, "metadata of open host files"),
@@ -73,7 +73,10 @@ pub const ALLOWED: &[(usize, &str)] = &[
         "extended attributes of host files in writable paths",
     ),
     (abi::SYS_MKDIRAT, "directory operations in writable paths"),
-    (abi::SYS_UNLINKAT, "directory operations in writable paths"),
+    (
+        abi::SYS_UNLINKAT,
+        "directory operations in writable paths; removing the limits cgroup at exit",
+    ),
     (abi::SYS_RENAMEAT2, "directory operations in writable paths"),
     (
         abi::SYS_FTRUNCATE,

@@ -3,6 +3,7 @@
 //! jump into the app. Also the instance's exit.
 
 pub mod info;
+pub mod limits;
 pub mod options;
 
 use alloc::string::String;
@@ -108,6 +109,7 @@ pub fn log_unsupported() -> bool {
 /// An error before the program starts: one line, the shell's exit status.
 fn fail(message: &str, status: i32) -> i32 {
     crate::eprintln!("junction: {message}");
+    limits::release();
     status
 }
 
@@ -273,6 +275,8 @@ fn run(
     if aux.hwcap2 & HWCAP2_FSGSBASE == 0 {
         return Err((String::from("this CPU or host kernel does not allow FSGSBASE (needed to keep the app's TLS); see junction-kernel --info"), 126));
     }
+    // First, so everything the instance does from here on counts against its limits.
+    limits::apply(&opts.limits).map_err(|message| (message, 126))?;
     crate::random::seed();
     let mut uts = junction_abi::structs::Utsname {
         sysname: [0; 65],
@@ -530,5 +534,6 @@ pub fn flush_before_exit() {
 pub fn exit_instance(code: i32) -> ! {
     flush_before_exit();
     print::FdWriter::new(2).flush();
+    limits::release();
     host::exit_group(code)
 }
