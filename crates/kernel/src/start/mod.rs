@@ -21,7 +21,7 @@ use crate::fs::{
     fdtable::{FdEntry, FdTable},
     file::OpenFile,
     host_file::HostFile,
-    vfs::Vfs,
+    vfs::{BindError, Vfs},
 };
 use crate::loader::{self, auxv::HostAux};
 use crate::mm::{
@@ -306,8 +306,23 @@ fn run(
     *HOST_GROUPS.lock() = read_host_groups();
 
     let root = opts.root.clone().unwrap_or_else(|| String::from("/"));
-    let vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
+    let mut vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
         .map_err(|e| (alloc::format!("--root {root}: {}", e.message()), 126))?;
+    for (host_dir, path) in &opts.binds {
+        vfs.bind(host_dir, path).map_err(|e| {
+            let why = match e {
+                BindError::Host(e) => alloc::format!("{host_dir}: {}", e.message()),
+                BindError::MountPoint(Errno::EINVAL) => alloc::format!(
+                    "{path} must be a directory of the root (not /, /tmp, /proc or /dev)"
+                ),
+                BindError::MountPoint(e) => alloc::format!(
+                    "{path}: {} (the mount point must be a directory of the root)",
+                    e.message()
+                ),
+            };
+            (alloc::format!("--bind {host_dir}:{path}: {why}"), 126)
+        })?;
+    }
     let cwd = match (&opts.cwd, &opts.root) {
         (Some(c), _) => crate::fs::vfs::absolute("/", c),
         (None, Some(_)) => String::from("/"),
