@@ -10,6 +10,7 @@ const SIG_UNBLOCK: u32 = 1;
 /// Resets `sig` to its default action, unblocks it and sends it to the instance's host
 /// process. For a fatal signal this does not return.
 pub fn die_by_signal(sig: i32) -> ! {
+    crate::start::limits::release();
     let dfl = KernelSigaction {
         sa_handler: 0,
         sa_flags: 0,

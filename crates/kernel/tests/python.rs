@@ -244,10 +244,10 @@ fn writes_files_under_tmp() {
     m.finish();
 }
 
-// Needs symlink, link, chmod, utimensat and truncate: none has a handler (ENOSYS), and
-// shutil.copy2/copytree copy modes and times with fchmod/utimensat.
+// symlink, link, chmod, utimensat and truncate in a --rw directory (forwarded to the host);
+// shutil.copy2/copytree copy modes and times with chmod/utimensat, a symlink's without
+// following it.
 #[test]
-#[ignore = "needs symlink, link, chmod/fchmod, utimensat, truncate (no handlers: src/syscall/mod.rs table)"]
 fn file_metadata_calls() {
     if !ready(&[PYTHON]) {
         return;

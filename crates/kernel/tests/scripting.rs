@@ -139,11 +139,9 @@ remove_tree("out/a/b/gone");
     m.finish();
 }
 
-// perl -i renames the original with renameat(2): the kernel serves renameat with the
-// renameat2 handler, whose flags argument (r8) then holds garbage, so it fails with EINVAL.
-// The new file also needs fchmod to get the original's mode back.
+// perl -i renames the original with renameat(2) (which has no flags argument) and gives the
+// new file the original's mode back with fchmod.
 #[test]
-#[ignore = "needs fchmod (no handler: src/syscall/mod.rs table)"]
 fn perl_edits_in_place() {
     if !ready(&[PERL]) {
         return;

@@ -45,10 +45,27 @@ function parseEnv(
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
+/** `--bind HOST:PATH`, split at the first ':' (the kernel does the same). */
+function parseBind(value: string): { host: string; path: string } {
+  const colon = value.indexOf(":");
+  return colon < 0
+    ? { host: value, path: "" }
+    : { host: value.slice(0, colon), path: value.slice(colon + 1) };
+}
+
+/** A numeric option value; the range is checked with the other run options. */
+function parseNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n))
+    throw new InvalidArgumentError("expected a number");
+  return n;
+}
+
 /** The shape commander hands the `run` action (camel-cased long option names). */
 interface RunFlags {
   root?: string;
   rw?: string[];
+  bind?: string[];
   env?: Record<string, string>;
   clearEnv?: boolean;
   hostTmp?: boolean;
@@ -56,6 +73,9 @@ interface RunFlags {
   trace?: boolean;
   stats?: boolean;
   statsJson?: string;
+  memory?: string;
+  cpus?: number;
+  pids?: number;
   rewrite: boolean;
 }
 
@@ -147,6 +167,7 @@ async function runAction(program: string, args: string[], flags: RunFlags): Prom
     program,
     args,
     rw: flags.rw ?? [],
+    binds: (flags.bind ?? []).map(parseBind),
     env: flags.env ?? {},
     clearEnv: flags.clearEnv === true,
     hostTmp: flags.hostTmp === true,
@@ -158,6 +179,9 @@ async function runAction(program: string, args: string[], flags: RunFlags): Prom
   if (flags.root !== undefined) options.root = flags.root;
   if (flags.cwd !== undefined) options.cwd = flags.cwd;
   if (flags.statsJson !== undefined) options.statsJson = flags.statsJson;
+  if (flags.memory !== undefined) options.memory = flags.memory;
+  if (flags.cpus !== undefined) options.cpus = flags.cpus;
+  if (flags.pids !== undefined) options.pids = flags.pids;
   try {
     // Bad usage is reported as such even when the kernel is missing too.
     kernelArgs(options);
@@ -215,6 +239,11 @@ export function createProgram(): Command {
     .argument("[args...]", "the program's arguments")
     .option("--root <dir>", "the instance's file system root (read-only unless --rw)")
     .option("--rw <path>", "make PATH (inside the root) writable; repeatable", collect)
+    .option(
+      "--bind <host:path>",
+      "show the host directory HOST read-only at PATH (a directory of the root); repeatable",
+      collect,
+    )
     .option("--env <K=V>", "set an environment variable for the program; repeatable", parseEnv)
     .option("--clear-env", "start from an empty environment instead of the kernel's own")
     .option("--host-tmp", "/tmp is the root's own /tmp, not the instance's in-memory tmpfs")
@@ -222,6 +251,9 @@ export function createProgram(): Command {
     .option("--trace", "print every syscall to stderr, strace-like, with how it was served")
     .option("--stats", "at exit print per-syscall counts and time to stderr")
     .option("--stats-json <file>", "write the same statistics as JSON to FILE")
+    .option("--memory <bytes>", "limit the instance's memory (K, M, G suffixes), e.g. 512M")
+    .option("--cpus <n>", "limit the instance to N CPUs' worth of time, e.g. 0.5", parseNumber)
+    .option("--pids <n>", "limit the instance's processes and threads to N", parseNumber)
     .option("--no-rewrite", "keep every syscall site on the SIGSYS path (no call rewriting)")
     .passThroughOptions()
     .addHelpText(

@@ -13,6 +13,11 @@ export interface RunOptions {
   root?: string;
   /** Paths inside the root made writable (`--rw`, once per path). */
   rw?: readonly string[];
+  /**
+   * Host directories shown read-only inside the instance (`--bind HOST:PATH`, once each):
+   * `path` must be an existing directory of the root, as a mount point must.
+   */
+  binds?: readonly { host: string; path: string }[];
   /** Environment variables set for the program (`--env K=V`, in insertion order). */
   env?: Readonly<Record<string, string>>;
   /** Start the program from an empty environment instead of the kernel's own (`--clear-env`). */
@@ -30,6 +35,15 @@ export interface RunOptions {
   stats?: boolean;
   /** Write the same statistics as JSON to this file (`--stats-json`). */
   statsJson?: string;
+  /**
+   * Limit the instance's memory (`--memory`): bytes, or a string with a K, M or G suffix
+   * (`"512M"`). Past it the host's OOM killer ends the instance, as it would a native process.
+   */
+  memory?: number | string;
+  /** Limit the instance to this many CPUs' worth of time (`--cpus`, at least 0.01). */
+  cpus?: number;
+  /** Limit the instance's processes and threads (`--pids`). */
+  pids?: number;
   /** Rewrite syscall sites into direct calls (default `true`; `false` passes `--no-rewrite`). */
   rewrite?: boolean;
   /**
@@ -102,6 +116,42 @@ function checkPath(option: keyof RunOptions, value: string, what: string): void 
   checkString(option, value, what);
 }
 
+/** `--memory`, `--cpus`, `--pids`, checked here so that a bad value is a RunOptionsError. */
+function pushLimits(options: RunOptions, out: string[]): void {
+  if (options.memory !== undefined) {
+    const memory = options.memory;
+    const ok =
+      typeof memory === "number"
+        ? Number.isSafeInteger(memory) && memory > 0
+        : /^[1-9][0-9]*[KMGkmg]?$/.test(memory);
+    if (!ok) {
+      throw new RunOptionsError(
+        "memory",
+        `memory must be a positive number of bytes or a size like "512M", got ${JSON.stringify(memory)}`,
+      );
+    }
+    out.push("--memory", String(memory));
+  }
+  if (options.cpus !== undefined) {
+    const cpus = options.cpus;
+    if (typeof cpus !== "number" || !Number.isFinite(cpus) || cpus < 0.01) {
+      throw new RunOptionsError(
+        "cpus",
+        `cpus must be a number of at least 0.01, got ${String(cpus)}`,
+      );
+    }
+    // The kernel takes at most five decimals (µs of a 100 ms period).
+    out.push("--cpus", cpus.toFixed(5).replace(/\.?0+$/, ""));
+  }
+  if (options.pids !== undefined) {
+    const pids = options.pids;
+    if (!Number.isSafeInteger(pids) || pids <= 0) {
+      throw new RunOptionsError("pids", `pids must be a positive integer, got ${String(pids)}`);
+    }
+    out.push("--pids", String(pids));
+  }
+}
+
 /**
  * The kernel's command line (without the binary) for `options`: options first, then `--`,
  * the program and its arguments. Throws `RunOptionsError` for values the kernel cannot take.
@@ -115,6 +165,17 @@ export function kernelArgs(options: RunOptions): string[] {
   for (const path of options.rw ?? []) {
     checkPath("rw", path, "an rw path");
     out.push("--rw", path);
+  }
+  for (const bind of options.binds ?? []) {
+    checkPath("binds", bind.host, "a bind's host directory");
+    checkPath("binds", bind.path, "a bind's path");
+    if (!bind.host.startsWith("/") || !bind.path.startsWith("/") || bind.host.includes(":")) {
+      throw new RunOptionsError(
+        "binds",
+        `a bind needs an absolute host directory without ':' and an absolute path, got ${JSON.stringify(bind)}`,
+      );
+    }
+    out.push("--bind", `${bind.host}:${bind.path}`);
   }
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (key === "" || key.includes("=")) {
@@ -136,6 +197,7 @@ export function kernelArgs(options: RunOptions): string[] {
     checkPath("statsJson", options.statsJson, "statsJson");
     out.push("--stats-json", options.statsJson);
   }
+  pushLimits(options, out);
   if (options.rewrite === false) out.push("--no-rewrite");
   checkPath("program", options.program, "program");
   // `--` always, so a program or argument that starts with '-' is never read as an option.

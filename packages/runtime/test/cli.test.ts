@@ -48,6 +48,11 @@ describe("junction usage", () => {
       "--trace",
       "--stats",
       "--stats-json <file>",
+      "--host-tmp",
+      "--bind <host:path>",
+      "--memory <bytes>",
+      "--cpus <n>",
+      "--pids <n>",
       "--no-rewrite",
       "--help",
     ]) {
@@ -77,6 +82,18 @@ describe("junction usage", () => {
     ["--env with an empty name", ["run", "--env", "=x", "--", "/bin/true"], /'=x'.*empty/],
     ["--rw without a value", ["run", "--rw"], /'--rw <path>' argument missing/],
     ["an empty --rw path", ["run", "--rw", "", "--", "/bin/true"], /rw path is empty/],
+    [
+      "a --bind without a path",
+      ["run", "--bind", "/srv", "--", "/bin/true"],
+      /bind's path is empty/,
+    ],
+    ["a bad --memory", ["run", "--memory", "lots", "--", "/bin/true"], /memory must be/],
+    [
+      "a --cpus that is not a number",
+      ["run", "--cpus", "x", "--", "/bin/true"],
+      /expected a number/,
+    ],
+    ["a --cpus below 0.01", ["run", "--cpus", "0", "--", "/bin/true"], /at least 0.01/],
   ];
   for (const [what, args, message] of usageErrors) {
     it(`exits 2 with one line for ${what}`, () => {
@@ -135,6 +152,10 @@ describe("junction run with a fake kernel", () => {
         "--stats",
         "--stats-json",
         "/tmp/s.json",
+        "--memory",
+        "64M",
+        "--cpus",
+        "1.5",
         "--no-rewrite",
         "--",
         "/bin/ls",
@@ -164,6 +185,10 @@ describe("junction run with a fake kernel", () => {
       "--stats",
       "--stats-json",
       "/tmp/s.json",
+      "--memory",
+      "64M",
+      "--cpus",
+      "1.5",
       "--no-rewrite",
       "--",
       "/bin/ls",

@@ -22,6 +22,7 @@ describe("kernelArgs", () => {
       args: ["-c", "echo $A"],
       root: "/srv/rootfs",
       rw: ["/tmp", "/var/log"],
+      binds: [{ host: "/srv/secrets/f", path: "/var/openfaas/secrets" }],
       env: { A: "1", EMPTY: "", EQ: "x=y" },
       clearEnv: true,
       hostTmp: true,
@@ -29,6 +30,9 @@ describe("kernelArgs", () => {
       trace: true,
       stats: true,
       statsJson: "/tmp/stats.json",
+      memory: "512M",
+      cpus: 0.5,
+      pids: 64,
       rewrite: false,
     });
     expect(args).toEqual([
@@ -38,6 +42,8 @@ describe("kernelArgs", () => {
       "/tmp",
       "--rw",
       "/var/log",
+      "--bind",
+      "/srv/secrets/f:/var/openfaas/secrets",
       "--env",
       "A=1",
       "--env",
@@ -52,6 +58,12 @@ describe("kernelArgs", () => {
       "--stats",
       "--stats-json",
       "/tmp/stats.json",
+      "--memory",
+      "512M",
+      "--cpus",
+      "0.5",
+      "--pids",
+      "64",
       "--no-rewrite",
       "--",
       "/bin/sh",
@@ -104,6 +116,31 @@ describe("kernelArgs", () => {
     expect(rejected({ program: "x", args: ["a\0b"] }).option).toBe("args");
     expect(rejected({ program: "x", env: { A: "a\0" } }).option).toBe("env");
     expect(rejected({ program: "x", root: "/r\0" }).option).toBe("root");
+  });
+
+  it("passes limits in the kernel's units and rejects values it would refuse", () => {
+    expect(kernelArgs({ program: "x", memory: 1048576, cpus: 2, pids: 1 })).toEqual([
+      "--memory",
+      "1048576",
+      "--cpus",
+      "2",
+      "--pids",
+      "1",
+      "--",
+      "x",
+    ]);
+    expect(kernelArgs({ program: "x", cpus: 0.123456 })).toEqual(["--cpus", "0.12346", "--", "x"]);
+    expect(rejected({ program: "x", binds: [{ host: "rel", path: "/srv" }] }).option).toBe("binds");
+    expect(rejected({ program: "x", binds: [{ host: "/a:b", path: "/srv" }] }).option).toBe(
+      "binds",
+    );
+    expect(rejected({ program: "x", binds: [{ host: "/a", path: "" }] }).option).toBe("binds");
+    expect(rejected({ program: "x", memory: "lots" }).option).toBe("memory");
+    expect(rejected({ program: "x", memory: 0 }).option).toBe("memory");
+    expect(rejected({ program: "x", memory: 1.5 }).option).toBe("memory");
+    expect(rejected({ program: "x", cpus: 0 }).option).toBe("cpus");
+    expect(rejected({ program: "x", cpus: Number.NaN }).option).toBe("cpus");
+    expect(rejected({ program: "x", pids: -1 }).option).toBe("pids");
   });
 
   it("rejects empty paths", () => {

@@ -210,6 +210,12 @@ pub trait FileOps: AsAny + Send + Sync + core::fmt::Debug {
     fn truncate(&self, _len: u64) -> Result<(), Errno> {
         Err(Errno::EINVAL)
     }
+    /// fchmod, fchown, futimens on a file whose metadata the kernel owns (tmpfs). Files of
+    /// the root directory are forwarded through `root_host_fd` instead; the default is the
+    /// answer for metadata the kernel keeps fixed (/dev, /proc, pipes, stdio).
+    fn change(&self, change: &super::attr::Change) -> Result<(), Errno> {
+        super::attr::fixed(&self.stat()?, change)
+    }
     fn sync(&self) -> Result<(), Errno> {
         Ok(())
     }

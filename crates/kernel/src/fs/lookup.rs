@@ -1,6 +1,7 @@
 //! Path operations that need the kernel's whole state, on top of the VFS: `/proc` (made
 //! from the state) and fd aliases (`/dev/stdin`, `/proc/self/fd/N`). Links inside `/proc`
-//! that lead back into the tree (`/proc/self/cwd/x`) are followed here.
+//! that lead back into the tree (`/proc/self/cwd/x`) and tmpfs symlinks are followed here,
+//! up to Linux's 40 links per lookup.
 
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -12,14 +13,16 @@ use junction_abi::{
 };
 
 use super::file::{
-    statx_from_stat, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_TRUNC,
+    statx_from_stat, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY,
+    O_TRUNC,
 };
 use super::proc::{self, Node, Resolved};
-use super::vfs::Place;
+use super::vfs::{Place, MAX_LINKS};
 use crate::state::Kernel;
 
 /// What a path finally names.
-enum Target {
+#[derive(Debug)]
+pub enum Target {
     /// A path of the VFS (root directory, /tmp, /dev).
     Path(String),
     /// The open file behind the app's fd.
@@ -27,12 +30,12 @@ enum Target {
     Proc(Node),
 }
 
-/// Follows /proc and fd aliases from `abs`. `follow`: whether a link in last place is
-/// followed.
-fn target(k: &Kernel, abs: &str, follow: bool) -> Result<Target, Errno> {
+/// Follows /proc links, fd aliases and tmpfs symlinks from `abs`. `follow`: whether a link
+/// in last place is followed.
+pub fn target(k: &Kernel, abs: &str, follow: bool) -> Result<Target, Errno> {
     let mut path = String::from(abs);
-    // /proc links may lead to paths that lead to /proc again; Linux's limit is 40.
-    for _ in 0..40 {
+    // Links may lead to paths with links again; Linux's limit is 40.
+    for _ in 0..=MAX_LINKS {
         match k.vfs.place(&path) {
             Place::DevFd(fd) => return Ok(Target::Fd(fd)),
             Place::Proc(rel) => match proc::resolve(k, rel, follow)? {
@@ -40,15 +43,37 @@ fn target(k: &Kernel, abs: &str, follow: bool) -> Result<Target, Errno> {
                 Resolved::Node(node) => return Ok(Target::Proc(node)),
                 Resolved::Path(next) => path = next,
             },
+            Place::Tmp(_) => match k.vfs.detour(&path, follow)? {
+                Some(next) => path = next,
+                None => return Ok(Target::Path(path)),
+            },
             _ => return Ok(Target::Path(path)),
         }
     }
     Err(Errno::ELOOP)
 }
 
+/// `abs` with every link before its last name followed, the last name kept: the path
+/// that a call making, removing or renaming that name acts on.
+pub fn parent(k: &Kernel, abs: &str) -> Result<String, Errno> {
+    let Some(slash) = abs.rfind('/') else {
+        return Ok(String::from(abs));
+    };
+    let (dir, name) = (&abs[..slash.max(1)], &abs[slash + 1..]);
+    if name.is_empty() {
+        return Ok(String::from(abs));
+    }
+    Ok(match target(k, dir, true)? {
+        Target::Path(dir) => super::vfs::absolute(&dir, name),
+        Target::Fd(_) | Target::Proc(_) => String::from(abs),
+    })
+}
+
 /// openat of an absolute instance path.
 pub fn open(k: &Kernel, abs: &str, flags: u32, mode: u32) -> Result<Arc<OpenFile>, Errno> {
-    match target(k, abs, flags & O_NOFOLLOW == 0)? {
+    // O_CREAT | O_EXCL never follows a link in last place: it fails with EEXIST there.
+    let exclusive = flags & (O_CREAT | O_EXCL) == O_CREAT | O_EXCL;
+    match target(k, abs, flags & O_NOFOLLOW == 0 && !exclusive)? {
         // Reopening through an fd alias shares the open file, as Linux's /proc/self/fd does
         // for pipes and stdio.
         Target::Fd(fd) => k.fds.file(fd).map_err(|_| Errno::ENOENT),

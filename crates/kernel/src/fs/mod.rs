@@ -3,12 +3,14 @@
 //! at `/tmp`.
 
 pub mod anon_inode;
+pub mod attr;
 pub mod dev;
 pub mod dir;
 pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;
 pub mod file;
+pub mod forward;
 pub mod host_file;
 pub mod lookup;
 pub mod pipe;

@@ -1,23 +1,27 @@
 //! The in-memory tmpfs mounted at `/tmp`: the kernel owns the tree (names, inodes, modes,
 //! owners, times, sizes); each regular file's bytes live in a host memfd, so the file can be
-//! mmap'd (private or shared) like any other. Symlinks, hard links and xattrs are not
-//! supported yet (docs/compat.md says so for the calls that would make them).
+//! mmap'd (private or shared) like any other. Symlinks are inodes of their own: the VFS
+//! follows them (`Tmpfs::follow`), so the rest of the tmpfs looks paths up lexically. Hard
+//! links share one inode under several names. Extended attributes are not supported
+//! (docs/compat.md says so).
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use junction_abi::{
     structs::{Stat, Statfs, Timespec},
     Errno,
 };
 
-use super::dir::{dtype_of, put_dirent, DirEntry, DT_DIR, S_IFDIR, S_IFMT, S_IFREG};
+use super::attr::{self, Caller, Change, Owned, Time};
+use super::dir::{dtype_of, put_dirent, DirEntry, DT_DIR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 use super::file::{
-    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_TMPFILE, O_TRUNC,
+    FileOps, OpenFile, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_PATH, O_RDONLY, O_TMPFILE,
+    O_TRUNC,
 };
 use crate::host;
 use crate::sync::SpinLock;
@@ -55,6 +59,8 @@ enum Kind {
     Dir(SpinLock<DirTable>),
     /// The memfd holding the bytes (closed when the last reference goes).
     File(i32),
+    /// A symbolic link: its target, as given to symlink(2).
+    Symlink(Vec<u8>),
     /// The name of a unix socket bound here: the host socket behind it is reached by the
     /// inode number (crate::net::addr).
     Socket,
@@ -66,7 +72,23 @@ pub struct Inode {
     dev: u64,
     meta: SpinLock<Meta>,
     kind: Kind,
+    /// An O_TMPFILE file made without O_EXCL, not linked yet: linkat(AT_EMPTY_PATH) may
+    /// give it a name although its link count is 0 (Linux's I_LINKABLE).
+    linkable: AtomicBool,
 }
+
+/// Where a lookup must leave the path it was given: at a symlink in `dir` (relative to the
+/// mount) saying `target`, with `rest` still to look up after it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Detour {
+    pub dir: String,
+    pub target: String,
+    pub rest: String,
+}
+
+/// Linux's tmpfs keeps a symlink target of up to 128 bytes (with its NUL) in the inode and
+/// a longer one in a page.
+const SHORT_SYMLINK_LEN: u64 = 128;
 
 impl Drop for Inode {
     fn drop(&mut self) {
@@ -87,7 +109,7 @@ impl Inode {
     fn dir_table(&self) -> Result<&SpinLock<DirTable>, Errno> {
         match &self.kind {
             Kind::Dir(table) => Ok(table),
-            Kind::File(_) | Kind::Socket => Err(Errno::ENOTDIR),
+            Kind::File(_) | Kind::Symlink(_) | Kind::Socket => Err(Errno::ENOTDIR),
         }
     }
 
@@ -107,10 +129,13 @@ impl Inode {
         st.st_size = match &self.kind {
             // Linux's tmpfs counts 20 bytes per entry, "." and ".." included.
             Kind::Dir(table) => (table.lock().by_name.len() as i64 + 2) * 20,
-            Kind::File(_) | Kind::Socket => m.size as i64,
+            Kind::File(_) | Kind::Symlink(_) | Kind::Socket => m.size as i64,
         };
         st.st_blksize = 4096;
-        st.st_blocks = (m.size.div_ceil(4096) * 8) as i64;
+        st.st_blocks = match self.kind {
+            Kind::Symlink(_) if m.size < SHORT_SYMLINK_LEN => 0,
+            _ => (m.size.div_ceil(4096) * 8) as i64,
+        };
         st.st_atime = m.atime.tv_sec;
         st.st_atime_nsec = m.atime.tv_nsec as u64;
         st.st_mtime = m.mtime.tv_sec;
@@ -138,6 +163,64 @@ impl Inode {
         let shift = if m.uid == euid { 6 } else { 0 };
         (m.mode >> shift) & want == want
     }
+
+    /// chmod, chown or utimensat, by Linux's rules (`fs::attr`); ctime is always updated.
+    pub fn change(&self, change: &Change) -> Result<(), Errno> {
+        let may_write = self.may(2);
+        let mut m = self.meta.lock();
+        let owned = Owned {
+            mode: m.mode,
+            uid: m.uid,
+            gid: m.gid,
+        };
+        let new = attr::apply(change, owned, Caller::current(), may_write)?;
+        let t = now();
+        (m.mode, m.uid, m.gid) = (new.mode, new.uid, new.gid);
+        if let Change::Times(atime, mtime) = *change {
+            let pick = |time: Time, old: Timespec| match time {
+                Time::Omit => old,
+                Time::Now => t,
+                Time::At(at) => at,
+            };
+            m.atime = pick(atime, m.atime);
+            m.mtime = pick(mtime, m.mtime);
+        }
+        m.ctime = t;
+        Ok(())
+    }
+
+    /// truncate(2) of the inode a name leads to: only regular files, with write permission
+    /// (an open file's own mode does not matter, unlike ftruncate).
+    pub fn truncate_by_name(&self, len: u64) -> Result<(), Errno> {
+        match self.kind {
+            Kind::Dir(_) => Err(Errno::EISDIR),
+            Kind::Symlink(_) | Kind::Socket => Err(Errno::EINVAL),
+            Kind::File(_) if !self.may(2) => Err(Errno::EACCES),
+            Kind::File(_) => self.truncate(len),
+        }
+    }
+
+    /// Sets a regular file's size (its memfd's too).
+    fn truncate(&self, len: u64) -> Result<(), Errno> {
+        let Kind::File(fd) = self.kind else {
+            return Err(Errno::EINVAL);
+        };
+        host::ftruncate(fd, len)?;
+        self.meta.lock().size = len;
+        self.touch_modified();
+        Ok(())
+    }
+
+    /// Linux's protected_hardlinks (on by default): a caller may link a file it does not
+    /// own only if it is a plain regular file it could read and write.
+    fn may_link(&self) -> bool {
+        let caller = Caller::current();
+        let m = *self.meta.lock();
+        let set_id = m.mode & 0o4000 != 0 || m.mode & 0o2010 == 0o2010;
+        caller.privileged()
+            || m.uid == caller.uid
+            || (m.mode & S_IFMT == S_IFREG && !set_id && self.may(6))
+    }
 }
 
 #[derive(Debug)]
@@ -155,6 +238,7 @@ impl Tmpfs {
                 dev,
                 meta: SpinLock::new(new_meta(S_IFDIR | 0o1777, 2)),
                 kind: Kind::Dir(SpinLock::new(DirTable::new(1))),
+                linkable: AtomicBool::new(false),
             }),
             dev,
             next_ino: AtomicU64::new(2),
@@ -174,6 +258,7 @@ impl Tmpfs {
             dev: self.dev,
             meta: SpinLock::new(new_meta(mode, nlink)),
             kind,
+            linkable: AtomicBool::new(false),
         })
     }
 
@@ -186,11 +271,12 @@ impl Tmpfs {
     pub fn lookup(&self, rel: &str) -> Result<Arc<Inode>, Errno> {
         let mut at = self.root.clone();
         for name in components(rel) {
+            let table = at.dir_table()?;
             if !at.may(1) {
                 return Err(Errno::EACCES);
             }
             let next = {
-                let table = at.dir_table()?.lock();
+                let table = table.lock();
                 let cookie = table.by_name.get(name).ok_or(Errno::ENOENT)?;
                 table.by_cookie[cookie].1.clone()
             };
@@ -217,8 +303,116 @@ impl Tmpfs {
         Ok((parent, name))
     }
 
+    /// The first symlink on the way to `rel` that a lookup must follow: every one before the
+    /// last name, the last one only when `last`. None when there is none (whether or not the
+    /// path exists: the operation itself reports a missing name).
+    pub fn follow(&self, rel: &str, last: bool) -> Result<Option<Detour>, Errno> {
+        let names: Vec<&str> = components(rel).collect();
+        let mut at = self.root.clone();
+        for (i, name) in names.iter().enumerate() {
+            let table = at.dir_table()?;
+            if !at.may(1) {
+                return Err(Errno::EACCES);
+            }
+            let next = {
+                let table = table.lock();
+                match table.by_name.get(*name) {
+                    Some(cookie) => table.by_cookie[cookie].1.clone(),
+                    None => return Ok(None),
+                }
+            };
+            if let Kind::Symlink(target) = &next.kind {
+                if i + 1 < names.len() || last {
+                    // The VFS names paths in UTF-8 only (path.rs: others are ENOENT).
+                    let target = core::str::from_utf8(target).map_err(|_| Errno::ENOENT)?;
+                    return Ok(Some(Detour {
+                        dir: names[..i].join("/"),
+                        target: String::from(target),
+                        rest: names[i + 1..].join("/"),
+                    }));
+                }
+            }
+            at = next;
+        }
+        Ok(None)
+    }
+
     pub fn stat(&self, rel: &str) -> Result<Stat, Errno> {
         self.lookup(rel).map(|inode| inode.stat())
+    }
+
+    /// readlink: the target of the symlink at `rel` (EINVAL for anything else).
+    pub fn readlink(&self, rel: &str) -> Result<Vec<u8>, Errno> {
+        match &self.lookup(rel)?.kind {
+            Kind::Symlink(target) => Ok(target.clone()),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    /// chmod, chown or utimensat of the inode at `rel` (symlinks already followed or not).
+    pub fn change(&self, rel: &str, change: &Change) -> Result<(), Errno> {
+        self.lookup(rel)?.change(change)
+    }
+
+    /// truncate(2) by name.
+    pub fn truncate(&self, rel: &str, len: u64) -> Result<(), Errno> {
+        self.lookup(rel)?.truncate_by_name(len)
+    }
+
+    /// The directory a new name `rel` goes in, checked as Linux does: EEXIST when the name
+    /// is taken (the mount's root is), then EACCES without write and search permission.
+    fn new_name<'a>(&self, rel: &'a str) -> Result<(Arc<Inode>, &'a str), Errno> {
+        let (parent, name) = self.parent(rel).map_err(|e| match e {
+            Errno::EBUSY => Errno::EEXIST,
+            e => e,
+        })?;
+        if parent.dir_table()?.lock().by_name.contains_key(name) {
+            return Err(Errno::EEXIST);
+        }
+        if !parent.may(3) {
+            return Err(Errno::EACCES);
+        }
+        Ok((parent, name))
+    }
+
+    /// symlink(2): a new symlink at `rel` saying `target`.
+    pub fn symlink(&self, target: &[u8], rel: &str) -> Result<(), Errno> {
+        let (parent, name) = self.new_name(rel)?;
+        let inode = self.new_inode(S_IFLNK | 0o777, Kind::Symlink(target.to_vec()));
+        inode.meta.lock().size = target.len() as u64;
+        link(&parent, name, inode)
+    }
+
+    /// link(2): `new` names the inode at `old` too (a symlink itself, not its target).
+    pub fn link(&self, old: &str, new: &str) -> Result<(), Errno> {
+        let inode = self.lookup(old)?;
+        self.add_name(inode, new)
+    }
+
+    /// linkat(AT_EMPTY_PATH) of an open tmpfs file (`inode_of`): an unlinked file may get a
+    /// name again only if it was made by O_TMPFILE without O_EXCL (and only once).
+    pub fn link_open(&self, inode: Arc<Inode>, new: &str) -> Result<(), Errno> {
+        if inode.meta.lock().nlink == 0 && !inode.linkable.load(Ordering::Relaxed) {
+            return Err(Errno::ENOENT);
+        }
+        self.add_name(inode.clone(), new)?;
+        inode.linkable.store(false, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn add_name(&self, inode: Arc<Inode>, new: &str) -> Result<(), Errno> {
+        let (parent, name) = self.new_name(new)?;
+        if inode.is_dir() {
+            return Err(Errno::EPERM);
+        }
+        if !inode.may_link() {
+            return Err(Errno::EPERM);
+        }
+        link(&parent, name, inode.clone())?;
+        let mut m = inode.meta.lock();
+        m.nlink += 1;
+        m.ctime = now();
+        Ok(())
     }
 
     /// openat on the tmpfs: O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY and O_TMPFILE.
@@ -235,6 +429,7 @@ impl Tmpfs {
             }
             let file = self.new_file(mode)?;
             file.meta.lock().nlink = 0;
+            file.linkable.store(flags & O_EXCL == 0, Ordering::Relaxed);
             return Ok(Box::new(TmpFile { inode: file }));
         }
         let inode = match self.lookup(rel) {
@@ -266,6 +461,17 @@ impl Tmpfs {
         }
         if flags & O_DIRECTORY != 0 {
             return Err(Errno::ENOTDIR);
+        }
+        // The VFS has followed every symlink it had to: one here is the last name, opened
+        // with O_NOFOLLOW.
+        if let Kind::Symlink(_) = inode.kind {
+            if flags & O_PATH == 0 {
+                return Err(Errno::ELOOP);
+            }
+            return Ok(Box::new(TmpLink { inode }));
+        }
+        if flags & O_PATH != 0 {
+            return Ok(Box::new(TmpFile { inode }));
         }
         if matches!(inode.kind, Kind::Socket) {
             return Err(Errno::ENXIO);
@@ -418,6 +624,17 @@ impl Tmpfs {
     }
 }
 
+/// The tmpfs inode behind an open file, if it is one.
+pub fn inode_of(file: &OpenFile) -> Option<Arc<Inode>> {
+    if let Some(f) = file.kind::<TmpFile>() {
+        return Some(f.inode.clone());
+    }
+    if let Some(d) = file.kind::<TmpDir>() {
+        return Some(d.inode.clone());
+    }
+    file.kind::<TmpLink>().map(|l| l.inode.clone())
+}
+
 /// statfs of the tmpfs.
 pub fn statfs() -> Statfs {
     {
@@ -495,7 +712,7 @@ impl TmpFile {
     fn memfd(&self) -> i32 {
         match self.inode.kind {
             Kind::File(fd) => fd,
-            Kind::Dir(_) | Kind::Socket => -1,
+            Kind::Dir(_) | Kind::Symlink(_) | Kind::Socket => -1,
         }
     }
 }
@@ -538,10 +755,31 @@ impl FileOps for TmpFile {
     }
 
     fn truncate(&self, len: u64) -> Result<(), Errno> {
-        host::ftruncate(self.memfd(), len)?;
-        self.inode.meta.lock().size = len;
-        self.inode.touch_modified();
-        Ok(())
+        self.inode.truncate(len)
+    }
+
+    fn change(&self, change: &Change) -> Result<(), Errno> {
+        self.inode.change(change)
+    }
+}
+
+/// A tmpfs symlink opened with O_PATH | O_NOFOLLOW.
+#[derive(Debug)]
+pub struct TmpLink {
+    inode: Arc<Inode>,
+}
+
+impl FileOps for TmpLink {
+    fn stat(&self) -> Result<Stat, Errno> {
+        Ok(self.inode.stat())
+    }
+
+    fn statfs(&self) -> Result<Statfs, Errno> {
+        Ok(statfs())
+    }
+
+    fn change(&self, change: &Change) -> Result<(), Errno> {
+        self.inode.change(change)
     }
 }
 
@@ -562,6 +800,10 @@ impl FileOps for TmpDir {
 
     fn statfs(&self) -> Result<Statfs, Errno> {
         Ok(statfs())
+    }
+
+    fn change(&self, change: &Change) -> Result<(), Errno> {
+        self.inode.change(change)
     }
 
     fn getdents(&self, file: &OpenFile, buf: &mut [u8]) -> Result<usize, Errno> {

@@ -29,7 +29,7 @@ pub const ALLOWED: &[(usize, &str)] = &[
     (abi::SYS_WRITEV, "vectored writes of host files"),
     (
         abi::SYS_OPENAT2,
-        "opening files beneath the instance root (RESOLVE_IN_ROOT)",
+        "opening files beneath the instance root (RESOLVE_IN_ROOT); the limits cgroup at exit",
     ),
     (abi::SYS_CLOSE, "closing host files the kernel opened"),
     (abi::SYS_FSTAT, "metadata of open host files"),
@@ -74,7 +74,10 @@ pub const ALLOWED: &[(usize, &str)] = &[
         "extended attributes of host files in writable paths",
     ),
     (abi::SYS_MKDIRAT, "directory operations in writable paths"),
-    (abi::SYS_UNLINKAT, "directory operations in writable paths"),
+    (
+        abi::SYS_UNLINKAT,
+        "directory operations in writable paths; removing the limits cgroup at exit",
+    ),
     (abi::SYS_RENAMEAT2, "directory operations in writable paths"),
     (
         abi::SYS_FTRUNCATE,
@@ -84,8 +87,24 @@ pub const ALLOWED: &[(usize, &str)] = &[
     (abi::SYS_FDATASYNC, "flushing host files"),
     (abi::SYS_FCHMOD, "modes of host files in writable paths"),
     (
+        abi::SYS_FCHMODAT2,
+        "modes of host files in writable paths, by an O_PATH fd (AT_EMPTY_PATH)",
+    ),
+    (
+        abi::SYS_FCHOWNAT,
+        "owners of host files in writable paths, by fd (AT_EMPTY_PATH)",
+    ),
+    (
         abi::SYS_UTIMENSAT,
-        "timestamps of host files in writable paths",
+        "timestamps of host files in writable paths, by fd (AT_EMPTY_PATH)",
+    ),
+    (
+        abi::SYS_SYMLINKAT,
+        "symlinks in writable paths, by parent directory fd",
+    ),
+    (
+        abi::SYS_LINKAT,
+        "hard links within writable paths, by parent directory fds",
     ),
     (
         abi::SYS_MMAP,
@@ -572,6 +591,98 @@ pub fn renameat2(
         call(
             abi::SYS_RENAMEAT2,
             args!(old_dir, old.as_ptr(), new_dir, new.as_ptr(), flags),
+        )
+    }
+    .map(|_| ())
+}
+
+const AT_EMPTY_PATH: u32 = 0x1000;
+/// The path of the *at calls that act on the fd itself (with AT_EMPTY_PATH).
+const EMPTY_PATH: &core::ffi::CStr = c"";
+
+/// fchmod(2) of an open (not O_PATH) host fd.
+pub fn fchmod(fd: i32, mode: u32) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    unsafe { call(abi::SYS_FCHMOD, args!(fd, mode)) }.map(|_| ())
+}
+
+/// fchmodat2(fd, "", mode, AT_EMPTY_PATH): the mode of the file behind any fd, O_PATH too
+/// (Linux 6.6+).
+pub fn fchmod_path_fd(fd: i32, mode: u32) -> Result<(), Errno> {
+    // SAFETY: the path is a NUL-terminated empty string.
+    unsafe {
+        call(
+            abi::SYS_FCHMODAT2,
+            args!(fd, EMPTY_PATH.as_ptr(), mode, AT_EMPTY_PATH),
+        )
+    }
+    .map(|_| ())
+}
+
+/// fchownat(fd, "", uid, gid, AT_EMPTY_PATH); u32::MAX keeps an id.
+pub fn fchown(fd: i32, uid: u32, gid: u32) -> Result<(), Errno> {
+    // SAFETY: the path is a NUL-terminated empty string.
+    unsafe {
+        call(
+            abi::SYS_FCHOWNAT,
+            args!(fd, EMPTY_PATH.as_ptr(), uid, gid, AT_EMPTY_PATH),
+        )
+    }
+    .map(|_| ())
+}
+
+/// utimensat(fd, "", times, AT_EMPTY_PATH): atime and mtime of the file behind any fd.
+pub fn futimens(fd: i32, times: &[abi::structs::Timespec; 2]) -> Result<(), Errno> {
+    // SAFETY: the path is a NUL-terminated empty string; times is two valid timespecs.
+    unsafe {
+        call(
+            abi::SYS_UTIMENSAT,
+            args!(fd, EMPTY_PATH.as_ptr(), times.as_ptr(), AT_EMPTY_PATH),
+        )
+    }
+    .map(|_| ())
+}
+
+/// symlinkat(target, dirfd, name); both must end in NUL.
+pub fn symlinkat(target: &[u8], dirfd: i32, name: &[u8]) -> Result<(), Errno> {
+    debug_assert!(target.last() == Some(&0) && name.last() == Some(&0));
+    // SAFETY: both strings are NUL-terminated.
+    unsafe {
+        call(
+            abi::SYS_SYMLINKAT,
+            args!(target.as_ptr(), dirfd, name.as_ptr()),
+        )
+    }
+    .map(|_| ())
+}
+
+/// linkat(old_dir, old, new_dir, new, 0): a symlink at `old` is linked itself, not followed.
+pub fn linkat(old_dir: i32, old: &[u8], new_dir: i32, new: &[u8]) -> Result<(), Errno> {
+    debug_assert!(old.last() == Some(&0) && new.last() == Some(&0));
+    // SAFETY: both names are NUL-terminated.
+    unsafe {
+        call(
+            abi::SYS_LINKAT,
+            args!(old_dir, old.as_ptr(), new_dir, new.as_ptr(), 0),
+        )
+    }
+    .map(|_| ())
+}
+
+/// linkat(fd, "", new_dir, new, AT_EMPTY_PATH): a new name for the file behind `fd`.
+pub fn link_fd(fd: i32, new_dir: i32, new: &[u8]) -> Result<(), Errno> {
+    debug_assert_eq!(new.last(), Some(&0));
+    // SAFETY: both names are NUL-terminated.
+    unsafe {
+        call(
+            abi::SYS_LINKAT,
+            args!(
+                fd,
+                EMPTY_PATH.as_ptr(),
+                new_dir,
+                new.as_ptr(),
+                AT_EMPTY_PATH
+            ),
         )
     }
     .map(|_| ())

@@ -20,7 +20,8 @@ use alloc::vec::Vec;
 use junction_abi::Errno;
 
 use crate::fs::file::O_PATH;
-use crate::fs::vfs::{absolute, Place};
+use crate::fs::lookup::{self, Target};
+use crate::fs::vfs::{absolute, Intent, Place};
 use crate::host::{self, net::SockAddr};
 use crate::state::Kernel;
 use crate::sync::SpinLock;
@@ -155,10 +156,17 @@ pub fn bind_name(k: &Kernel, app: &SockAddr, mode: u32) -> Result<Option<Bound>,
             tmp_name: None,
         },
         Name::Path(path) => {
-            let abs = absolute(&k.cwd, path);
+            // Links before the last name are followed, as for any name a call makes.
+            let abs = lookup::parent(k, &absolute(&k.cwd, path))?;
             match k.vfs.place(&abs) {
                 Place::Root(_) => {
-                    let (dir_fd, name) = k.vfs.parent_for_write(&abs)?;
+                    let (dir_fd, name) =
+                        k.vfs
+                            .parent_for_write(&abs, Intent::Create)
+                            .map_err(|e| match e {
+                                Errno::EEXIST => Errno::EADDRINUSE,
+                                e => e,
+                            })?;
                     // Made first, so an error below closes the fd (Drop).
                     let mut bound = Bound {
                         host: SockAddr::empty(),
@@ -205,7 +213,11 @@ pub fn connect_name(k: &Kernel, app: &SockAddr) -> Result<(SockAddr, Option<i32>
         Name::Unnamed => Err(Errno::EINVAL),
         Name::Abstract(name) => Ok((abstract_name(b'a', name)?, None)),
         Name::Path(path) => {
-            let abs = absolute(&k.cwd, path);
+            let abs = match lookup::target(k, &absolute(&k.cwd, path), true)? {
+                Target::Path(abs) => abs,
+                // An fd alias or a /proc file: no socket is bound there.
+                Target::Fd(_) | Target::Proc(_) => return Err(Errno::ECONNREFUSED),
+            };
             match k.vfs.place(&abs) {
                 Place::Root(rel) => {
                     let fd = k.vfs.open_host(rel, O_PATH, 0)?;

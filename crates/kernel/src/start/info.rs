@@ -17,7 +17,7 @@ struct Check {
     detail: String,
 }
 
-fn checks() -> [Check; 4] {
+fn checks() -> [Check; 5] {
     let (start, end) = host::raw::code_range();
     static SELECTOR: u8 = 0;
     // SAFETY: turning dispatch on (selector ALLOW: nothing is dispatched) and off again.
@@ -44,6 +44,7 @@ fn checks() -> [Check; 4] {
     // SAFETY: PR_GET_SECCOMP takes no pointers.
     let seccomp = unsafe { host::prctl(PR_GET_SECCOMP, 0, 0, 0, 0) };
     let fsgsbase = super::host_aux().hwcap2 & 2 != 0;
+    let (limits_ok, limits) = super::limits::describe();
     [
         Check {
             name: "syscall user dispatch",
@@ -78,6 +79,11 @@ fn checks() -> [Check; 4] {
             } else {
                 String::from("not enabled by the host kernel: the kernel cannot run here")
             },
+        },
+        Check {
+            name: "resource limits",
+            ok: limits_ok,
+            detail: limits,
         },
     ]
 }

@@ -3,6 +3,7 @@
 //! jump into the app. Also the instance's exit.
 
 pub mod info;
+pub mod limits;
 pub mod options;
 
 use alloc::string::String;
@@ -20,7 +21,7 @@ use crate::fs::{
     fdtable::{FdEntry, FdTable},
     file::OpenFile,
     host_file::HostFile,
-    vfs::Vfs,
+    vfs::{BindError, Vfs},
 };
 use crate::loader::{self, auxv::HostAux};
 use crate::mm::{
@@ -108,6 +109,7 @@ pub fn log_unsupported() -> bool {
 /// An error before the program starts: one line, the shell's exit status.
 fn fail(message: &str, status: i32) -> i32 {
     crate::eprintln!("junction: {message}");
+    limits::release();
     status
 }
 
@@ -273,6 +275,8 @@ fn run(
     if aux.hwcap2 & HWCAP2_FSGSBASE == 0 {
         return Err((String::from("this CPU or host kernel does not allow FSGSBASE (needed to keep the app's TLS); see junction-kernel --info"), 126));
     }
+    // First, so everything the instance does from here on counts against its limits.
+    limits::apply(&opts.limits).map_err(|message| (message, 126))?;
     crate::random::seed();
     let mut uts = junction_abi::structs::Utsname {
         sysname: [0; 65],
@@ -302,8 +306,23 @@ fn run(
     *HOST_GROUPS.lock() = read_host_groups();
 
     let root = opts.root.clone().unwrap_or_else(|| String::from("/"));
-    let vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
+    let mut vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
         .map_err(|e| (alloc::format!("--root {root}: {}", e.message()), 126))?;
+    for (host_dir, path) in &opts.binds {
+        vfs.bind(host_dir, path).map_err(|e| {
+            let why = match e {
+                BindError::Host(e) => alloc::format!("{host_dir}: {}", e.message()),
+                BindError::MountPoint(Errno::EINVAL) => alloc::format!(
+                    "{path} must be a directory of the root (not /, /tmp, /proc or /dev)"
+                ),
+                BindError::MountPoint(e) => alloc::format!(
+                    "{path}: {} (the mount point must be a directory of the root)",
+                    e.message()
+                ),
+            };
+            (alloc::format!("--bind {host_dir}:{path}: {why}"), 126)
+        })?;
+    }
     let cwd = match (&opts.cwd, &opts.root) {
         (Some(c), _) => crate::fs::vfs::absolute("/", c),
         (None, Some(_)) => String::from("/"),
@@ -530,5 +549,6 @@ pub fn flush_before_exit() {
 pub fn exit_instance(code: i32) -> ! {
     flush_before_exit();
     print::FdWriter::new(2).flush();
+    limits::release();
     host::exit_group(code)
 }

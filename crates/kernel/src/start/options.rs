@@ -12,6 +12,8 @@ Runs PROGRAM under the Junction kernel, its syscalls served in user space.
 options:
   --root DIR        the instance's file system root (read-only unless --rw); default /
   --rw PATH         make PATH (an instance path) writable; repeatable
+  --bind HOST:PATH  show the host directory HOST, read-only, at PATH (an existing
+                    directory of the root); repeatable
   --env K=V         set an environment variable for the program; repeatable
   --clear-env       start from an empty environment instead of the kernel's own
   --host-tmp        /tmp is the root's own /tmp (read-only unless --rw /tmp), not the
@@ -22,6 +24,10 @@ options:
   --trace-file FILE write the trace to FILE instead
   --stats           at exit, print per-syscall counts, host calls and time to stderr
   --stats-json FILE write the same statistics as JSON to FILE
+  --memory BYTES    limit the instance's memory (K, M, G suffixes); past it the host's
+                    OOM killer ends it, as it would a native process in such a cgroup
+  --cpus N          limit the instance to N CPUs' worth of time (e.g. 0.5, 2)
+  --pids N          limit the instance's processes and threads to N
   --no-rewrite      keep every syscall site on the SIGSYS path (no call rewriting)
   --no-seccomp      do not install the seccomp filter (debugging only)
   --info            print what this machine allows and exit; --json for JSON
@@ -32,6 +38,8 @@ options:
 pub struct Options {
     pub root: Option<String>,
     pub rw: Vec<String>,
+    /// --bind: (host directory, instance path).
+    pub binds: Vec<(String, String)>,
     pub env: Vec<Vec<u8>>,
     pub clear_env: bool,
     pub host_tmp: bool,
@@ -40,6 +48,8 @@ pub struct Options {
     pub trace_file: Option<String>,
     pub stats: bool,
     pub stats_json: Option<String>,
+    /// --memory, --cpus, --pids (enforced with a cgroup: `start::limits`).
+    pub limits: super::limits::Limits,
     pub rewrite: bool,
     pub seccomp: bool,
     pub info: bool,
@@ -74,6 +84,19 @@ pub fn parse(args: &[&[u8]]) -> Result<Options, String> {
             }
             b"--root" => o.root = Some(value("--root")?),
             b"--rw" => o.rw.push(value("--rw")?),
+            b"--bind" => {
+                let v = value("--bind")?;
+                match v.split_once(':') {
+                    Some((host, path)) if host.starts_with('/') && path.starts_with('/') => {
+                        o.binds.push((String::from(host), String::from(path)));
+                    }
+                    _ => {
+                        return Err(alloc::format!(
+                            "--bind {v}: expected HOST_DIR:PATH, both absolute (see --help)"
+                        ))
+                    }
+                }
+            }
             b"--env" => {
                 let v = value("--env")?;
                 if !v.contains('=') || v.starts_with('=') {
@@ -91,6 +114,25 @@ pub fn parse(args: &[&[u8]]) -> Result<Options, String> {
             }
             b"--stats" => o.stats = true,
             b"--stats-json" => o.stats_json = Some(value("--stats-json")?),
+            b"--memory" => {
+                let v = value("--memory")?;
+                o.limits.memory_bytes = Some(super::limits::parse_bytes(&v).ok_or_else(|| {
+                    alloc::format!("--memory {v}: expected a size in bytes, e.g. 512M (see --help)")
+                })?);
+            }
+            b"--cpus" => {
+                let v = value("--cpus")?;
+                o.limits.cpu_quota_us = Some(super::limits::parse_cpus(&v).ok_or_else(|| {
+                    alloc::format!("--cpus {v}: expected a number of CPUs of at least 0.01, e.g. 0.5 (see --help)")
+                })?);
+            }
+            b"--pids" => {
+                let v = value("--pids")?;
+                o.limits.pids =
+                    Some(v.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                        alloc::format!("--pids {v}: expected a positive number (see --help)")
+                    })?);
+            }
             b"--no-rewrite" => o.rewrite = false,
             b"--no-seccomp" => o.seccomp = false,
             b"--info" => o.info = true,
@@ -137,6 +179,11 @@ mod tests {
         assert_eq!(o.root.as_deref(), Some("/srv"));
         assert_eq!(o.rw, ["/tmp"]);
         assert!(o.stats && o.rewrite);
+        assert!(!o.limits.any());
+        let l = p(&["--memory", "64M", "--cpus", "1.5", "--pids", "20", "ls"]).unwrap();
+        assert_eq!(l.limits.memory_bytes, Some(64 << 20));
+        assert_eq!(l.limits.cpu_quota_us, Some(150_000));
+        assert_eq!(l.limits.pids, Some(20));
         assert_eq!(o.argv, [b"ls".to_vec(), b"-la".to_vec()]);
         let o = p(&["--", "--weird"]).unwrap();
         assert_eq!(o.argv, [b"--weird".to_vec()]);
@@ -156,6 +203,18 @@ mod tests {
         assert_eq!(
             p(&["--root"]).unwrap_err(),
             "--root needs a value (see --help)"
+        );
+        assert_eq!(
+            p(&["--bind", "secrets:/run/s", "ls"]).unwrap_err(),
+            "--bind secrets:/run/s: expected HOST_DIR:PATH, both absolute (see --help)"
+        );
+        assert_eq!(
+            p(&["--memory", "lots", "ls"]).unwrap_err(),
+            "--memory lots: expected a size in bytes, e.g. 512M (see --help)"
+        );
+        assert_eq!(
+            p(&["--pids", "0", "ls"]).unwrap_err(),
+            "--pids 0: expected a positive number (see --help)"
         );
         assert_eq!(
             p(&["--rw", "tmp", "ls"]).unwrap_err(),

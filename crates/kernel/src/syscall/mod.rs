@@ -10,6 +10,7 @@ pub mod fd;
 pub mod futex;
 pub mod identity;
 pub mod mem;
+pub mod meta;
 pub mod msg;
 pub mod path;
 pub mod poll;
@@ -72,6 +73,23 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_UMASK => path::umask,
         SYS_STATFS => path::statfs,
         SYS_FSTATFS => path::fstatfs,
+        SYS_CHMOD => meta::chmod,
+        SYS_FCHMOD => meta::fchmod,
+        SYS_FCHMODAT => meta::fchmodat,
+        SYS_FCHMODAT2 => meta::fchmodat2,
+        SYS_CHOWN => meta::chown,
+        SYS_LCHOWN => meta::lchown,
+        SYS_FCHOWN => meta::fchown,
+        SYS_FCHOWNAT => meta::fchownat,
+        SYS_UTIMENSAT => meta::utimensat,
+        SYS_UTIME => meta::utime,
+        SYS_UTIMES => meta::utimes,
+        SYS_FUTIMESAT => meta::futimesat,
+        SYS_TRUNCATE => meta::truncate,
+        SYS_SYMLINK => meta::symlink,
+        SYS_SYMLINKAT => meta::symlinkat,
+        SYS_LINK => meta::link,
+        SYS_LINKAT => meta::linkat,
         SYS_GETXATTR => xattr::getxattr,
         SYS_LGETXATTR => xattr::lgetxattr,
         SYS_FGETXATTR => xattr::fgetxattr,

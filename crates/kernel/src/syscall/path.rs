@@ -15,7 +15,7 @@ use super::Args;
 use crate::fs::fdtable::FdEntry;
 use crate::fs::file::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_PATH};
 use crate::fs::lookup;
-use crate::fs::vfs::{absolute, Ending, Place};
+use crate::fs::vfs::{absolute, Ending, Intent, Place};
 use crate::{host, state, user};
 
 const AT_FDCWD: i32 = -100;
@@ -184,14 +184,25 @@ pub fn getcwd(a: &Args) -> Result<u64, Errno> {
 }
 
 fn set_cwd(abs: String) -> Result<u64, Errno> {
-    let st = {
-        let k = state::lock();
-        lookup::stat(&k, &abs, true)?
-    };
+    let mut k = state::lock();
+    let st = lookup::stat(&k, &abs, true)?;
     if st.st_mode & 0o170000 != 0o040000 {
         return Err(Errno::ENOTDIR);
     }
-    state::lock().cwd = abs;
+    // Through a symlink or a /proc link, the cwd is where it leads (getcwd says so); the
+    // host resolves the root directory's own symlinks.
+    k.cwd = match lookup::target(&k, &abs, true)? {
+        lookup::Target::Path(path) => match k.vfs.place(&path) {
+            Place::Root(rel) => {
+                let fd = k.vfs.open_host(rel, O_PATH | O_DIRECTORY, 0)?;
+                let real = k.vfs.instance_path(fd);
+                let _ = host::close(fd);
+                real.unwrap_or(path)
+            }
+            _ => path,
+        },
+        _ => abs,
+    };
     Ok(0)
 }
 
@@ -207,10 +218,27 @@ pub fn fchdir(a: &Args) -> Result<u64, Errno> {
     set_cwd(file.path.clone())
 }
 
+/// The absolute instance path for (dirfd, path) with the links before its last name
+/// followed: the name a call makes, removes or renames.
+pub(super) fn resolve_name(dirfd: i32, path_addr: u64) -> Result<String, Errno> {
+    let abs = resolve(dirfd, path_addr)?;
+    lookup::parent(&state::lock(), &abs)
+}
+
+/// [`resolve_name`] with how the path text ended, for calls with their own rules for it.
+fn resolve_name_at(dirfd: i32, path_addr: u64) -> Result<(String, Ending), Errno> {
+    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    Ok((lookup::parent(&state::lock(), &abs)?, ending))
+}
+
 /// Runs a host directory operation on (parent fd, NUL-terminated name) inside a writable
 /// path of the root directory.
-fn in_parent(abs: &str, op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>) -> Result<u64, Errno> {
-    let (parent_fd, name) = state::lock().vfs.parent_for_write(abs)?;
+fn in_parent(
+    abs: &str,
+    intent: Intent,
+    op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>,
+) -> Result<u64, Errno> {
+    let (parent_fd, name) = state::lock().vfs.parent_for_write(abs, intent)?;
     let mut cname: Vec<u8> = Vec::with_capacity(name.len() + 1);
     cname.extend_from_slice(name.as_bytes());
     cname.push(0);
@@ -221,7 +249,7 @@ fn in_parent(abs: &str, op: impl FnOnce(i32, &[u8]) -> Result<(), Errno>) -> Res
 
 fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
     let mode = (mode & !u64::from(state::lock().umask) & 0o7777) as u32;
-    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    let (abs, ending) = resolve_name_at(dirfd, path_addr)?;
     if matches!(ending, Ending::Dot | Ending::DotDot) {
         // `x/.` names x itself: it exists (EEXIST), or the lookup fails.
         let k = state::lock();
@@ -233,7 +261,9 @@ fn mkdir_at(dirfd: i32, path_addr: u64, mode: u64) -> Result<u64, Errno> {
             return k.vfs.tmp.mkdir(rel, mode).map(|_| 0);
         }
     }
-    in_parent(&abs, |fd, name| host::mkdirat(fd, name, mode))
+    in_parent(&abs, Intent::Create, |fd, name| {
+        host::mkdirat(fd, name, mode)
+    })
 }
 
 pub fn mkdir(a: &Args) -> Result<u64, Errno> {
@@ -248,7 +278,7 @@ fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
     if flags & !AT_REMOVEDIR != 0 {
         return Err(Errno::EINVAL);
     }
-    let (abs, ending) = resolve_at(dirfd, path_addr)?;
+    let (abs, ending) = resolve_name_at(dirfd, path_addr)?;
     let removedir = flags & AT_REMOVEDIR != 0;
     match ending {
         // The folded path would name the directory itself (`x/.` is x): Linux refuses.
@@ -273,7 +303,9 @@ fn unlink_at(dirfd: i32, path_addr: u64, flags: u64) -> Result<u64, Errno> {
             return k.vfs.tmp.remove(rel, removedir).map(|_| 0);
         }
     }
-    in_parent(&abs, |fd, name| host::unlinkat(fd, name, flags as u32))
+    in_parent(&abs, Intent::Remove, |fd, name| {
+        host::unlinkat(fd, name, flags as u32)
+    })
 }
 
 pub fn unlink(a: &Args) -> Result<u64, Errno> {
@@ -289,8 +321,8 @@ pub fn unlinkat(a: &Args) -> Result<u64, Errno> {
 }
 
 fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result<u64, Errno> {
-    let (old_abs, old_ending) = resolve_at(olddir, old)?;
-    let (new_abs, new_ending) = resolve_at(newdir, new)?;
+    let (old_abs, old_ending) = resolve_name_at(olddir, old)?;
+    let (new_abs, new_ending) = resolve_name_at(newdir, new)?;
     {
         let k = state::lock();
         // `x/.` names x itself, which cannot be moved or replaced through it: EBUSY, once
@@ -322,10 +354,12 @@ fn rename_at(olddir: i32, old: u64, newdir: i32, new: u64, flags: u64) -> Result
             _ => return Err(Errno::EACCES),
         }
     }
-    let (new_parent, new_name) = state::lock().vfs.parent_for_write(&new_abs)?;
+    let (new_parent, new_name) = state::lock()
+        .vfs
+        .parent_for_write(&new_abs, Intent::Remove)?;
     let mut cnew: Vec<u8> = new_name.as_bytes().to_vec();
     cnew.push(0);
-    let result = in_parent(&old_abs, |fd, name| {
+    let result = in_parent(&old_abs, Intent::Remove, |fd, name| {
         host::renameat2(fd, name, new_parent, &cnew, flags as u32)
     });
     let _ = host::close(new_parent);

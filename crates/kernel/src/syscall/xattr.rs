@@ -2,7 +2,7 @@
 //! forwarded for them (the file is opened O_PATH beneath the root, then named to the host
 //! through `/proc/self/fd/N`, so the lookup cannot leave the root). Files the kernel serves
 //! (tmpfs, /proc, /dev, pipes) hold none: get is ENODATA, list is empty, set and remove are
-//! EOPNOTSUPP. Writes outside --rw paths are EROFS.
+//! EOPNOTSUPP. Writes outside --rw paths (by the file's real path) are EROFS.
 
 use alloc::vec::Vec;
 
@@ -56,7 +56,7 @@ fn by_path(path_addr: u64, follow: bool, write: bool) -> Result<Holder, Errno> {
             .vfs
             .open_host(rel, O_PATH | if follow { 0 } else { O_NOFOLLOW }, 0)?;
         let holder = Holder::Host { fd, owned: true };
-        if write && !k.vfs.is_writable(&abs) {
+        if write && !k.vfs.writable_fd(fd) {
             return Err(Errno::EROFS);
         }
         return Ok(holder);
@@ -65,11 +65,25 @@ fn by_path(path_addr: u64, follow: bool, write: bool) -> Result<Holder, Errno> {
     Ok(Holder::Kernel)
 }
 
-fn by_fd(fd: u64) -> Result<Holder, Errno> {
-    let file = state::lock().fds.file(fd as i32)?;
-    Ok(match file.ops.xattr_fd() {
-        Some(fd) => Holder::Host { fd, owned: false },
-        None => Holder::Kernel,
+/// The holder of an open file's attributes; `write`: the call changes them, which only a
+/// root-directory file in a --rw path allows (not stdio the instance was given).
+fn by_fd(fd: u64, write: bool) -> Result<Holder, Errno> {
+    let k = state::lock();
+    let file = k.fds.file(fd as i32)?;
+    let Some(host_fd) = file.ops.xattr_fd() else {
+        return Ok(Holder::Kernel);
+    };
+    if write
+        && !file
+            .ops
+            .root_host_fd()
+            .is_some_and(|fd| k.vfs.writable_fd(fd))
+    {
+        return Err(Errno::EROFS);
+    }
+    Ok(Holder::Host {
+        fd: host_fd,
+        owned: false,
     })
 }
 
@@ -154,7 +168,7 @@ pub fn lgetxattr(a: &Args) -> Result<u64, Errno> {
 }
 
 pub fn fgetxattr(a: &Args) -> Result<u64, Errno> {
-    get(by_fd(a[0])?, a[1], a[2], a[3])
+    get(by_fd(a[0], false)?, a[1], a[2], a[3])
 }
 
 pub fn listxattr(a: &Args) -> Result<u64, Errno> {
@@ -166,7 +180,7 @@ pub fn llistxattr(a: &Args) -> Result<u64, Errno> {
 }
 
 pub fn flistxattr(a: &Args) -> Result<u64, Errno> {
-    list(by_fd(a[0])?, a[1], a[2])
+    list(by_fd(a[0], false)?, a[1], a[2])
 }
 
 pub fn setxattr(a: &Args) -> Result<u64, Errno> {
@@ -178,7 +192,7 @@ pub fn lsetxattr(a: &Args) -> Result<u64, Errno> {
 }
 
 pub fn fsetxattr(a: &Args) -> Result<u64, Errno> {
-    set(by_fd(a[0])?, a)
+    set(by_fd(a[0], true)?, a)
 }
 
 pub fn removexattr(a: &Args) -> Result<u64, Errno> {
@@ -190,5 +204,5 @@ pub fn lremovexattr(a: &Args) -> Result<u64, Errno> {
 }
 
 pub fn fremovexattr(a: &Args) -> Result<u64, Errno> {
-    remove(by_fd(a[0])?, a[1])
+    remove(by_fd(a[0], true)?, a[1])
 }
