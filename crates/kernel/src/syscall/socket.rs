@@ -255,14 +255,15 @@ fn refused_option(level: i32, name: i32) -> bool {
         )
 }
 
-/// Option values are small; Linux's largest common ones (TCP_INFO, IP_OPTIONS) fit.
-const OPT_MAX: usize = 4096;
+/// Option values are small (an int, a timeval, TCP_INFO); multicast source filters and
+/// SO_PEERGROUPS are the large ones. Larger values are refused (EINVAL) rather than cut.
+const OPT_MAX: usize = 65536;
 
 pub fn setsockopt(a: &Args) -> Result<u64, Errno> {
     let (level, name, len) = (a[1] as i32, a[2] as i32, a[4] as i32);
     let file = socket_file(a[0])?;
     let socket = sock(&file)?;
-    if len < 0 {
+    if len < 0 || len as usize > OPT_MAX {
         return Err(Errno::EINVAL);
     }
     if refused_option(level, name) {
@@ -270,7 +271,7 @@ pub fn setsockopt(a: &Args) -> Result<u64, Errno> {
     }
     let value = {
         let k = state::lock();
-        user::slice(&k.vm.vmas, a[3], (len as usize).min(OPT_MAX))?.to_vec()
+        user::slice(&k.vm.vmas, a[3], len as usize)?.to_vec()
     };
     hnet::setsockopt(socket.host_fd(), level, name, &value).map(|()| 0)
 }

@@ -322,6 +322,23 @@ static void unix_stream(const char *label, const char *path) {
     must(getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &clen), "SO_PEERCRED");
     printf("%-44s %d %d\n", "  SO_PEERCRED is this process, uid", cred.pid == getpid(),
            cred.uid == getuid());
+    /* Through a symlink to the socket file. */
+    char link[4200];
+    snprintf(link, sizeof link, "%s.link", path);
+    unlink(link);
+    struct sockaddr_un via;
+    socklen_t vialen = unix_addr(&via, link);
+    int c2 = must(socket(AF_UNIX, SOCK_STREAM, 0), "unix socket");
+    snprintf(l1, sizeof l1, "%s connect via a symlink", label);
+    CHECK(l1, symlink(path, link) == 0 ? connect(c2, (struct sockaddr *)&via, vialen) : -1);
+    snprintf(l1, sizeof l1, "%s bind over the symlink", label);
+    int b2 = must(socket(AF_UNIX, SOCK_STREAM, 0), "unix socket");
+    CHECK(l1, bind(b2, (struct sockaddr *)&via, vialen));
+    close(b2);
+    unlink(link);
+    int s2 = accept(l, NULL, NULL);
+    close(s2);
+    close(c2);
     close(s);
     close(c);
     close(l);
