@@ -21,6 +21,7 @@ pub mod select;
 pub mod sendfile;
 pub mod signal;
 pub mod socket;
+pub mod splice;
 pub mod stat;
 pub mod time;
 pub mod xattr;
@@ -192,6 +193,8 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_SENDMMSG => msg::sendmmsg,
         SYS_RECVMMSG => msg::recvmmsg,
         SYS_SENDFILE => sendfile::sendfile,
+        SYS_SPLICE => splice::splice,
+        SYS_TEE => splice::tee,
         n if privileged::REFUSED.contains(&n) => privileged::refuse,
         _ => return None,
     })

@@ -608,6 +608,58 @@ static void pairs(const char *dir) {
     close(p[1]);
 }
 
+/* splice and tee between pipes, files and sockets. */
+static void splices(const char *dir) {
+    char path[4200], buf[64];
+    snprintf(path, sizeof path, "%s/splice.txt", dir);
+    int f = must(open(path, O_CREAT | O_TRUNC | O_RDWR, 0644), "open");
+    must(write(f, "0123456789abcdef", 16), "write");
+    int p[2], q[2], sv[2];
+    must(pipe(p), "pipe");
+    must(pipe(q), "pipe");
+    must(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), "socketpair");
+    loff_t off = 4;
+    CHECK("splice file -> pipe at an offset", splice(f, &off, p[1], NULL, 6, 0));
+    CHECK("  offset after", off);
+    CHECK("  file offset unchanged", lseek(f, 0, SEEK_CUR));
+    CHECK("tee pipe -> pipe", tee(p[0], q[1], 100, 0));
+    CHECK("splice pipe -> socket", splice(p[0], NULL, sv[0], NULL, 100, 0));
+    memset(buf, 0, sizeof buf);
+    CHECK("  socket got", read(sv[1], buf, sizeof buf));
+    printf("%-44s %s\n", "  data", buf);
+    memset(buf, 0, sizeof buf);
+    CHECK("the tee copy is still there", read(q[0], buf, sizeof buf));
+    printf("%-44s %s\n", "  data", buf);
+    CHECK("socket write", write(sv[1], "from a socket", 13));
+    CHECK("splice socket -> pipe", splice(sv[0], NULL, p[1], NULL, 64, 0));
+    off = 100;
+    CHECK("splice pipe -> file at an offset", splice(p[0], NULL, f, &off, 5, 0));
+    CHECK("  offset after", off);
+    CHECK("  the rest stays in the pipe", splice(p[0], NULL, f, NULL, 64, 0));
+    CHECK("  file offset after", lseek(f, 0, SEEK_CUR));
+    memset(buf, 0, sizeof buf);
+    CHECK("pread what went to the file", pread(f, buf, 5, 100));
+    printf("%-44s %s\n", "  data", buf);
+    CHECK("splice empty pipe, SPLICE_F_NONBLOCK", splice(p[0], NULL, sv[0], NULL, 8, SPLICE_F_NONBLOCK));
+    CHECK("splice file -> file", splice(f, NULL, f, NULL, 8, 0));
+    off = 0;
+    CHECK("splice pipe with an offset", splice(p[0], &off, sv[0], NULL, 8, 0));
+    CHECK("splice a pipe into itself", splice(p[0], NULL, p[1], NULL, 8, 0));
+    CHECK("splice bad flags", splice(p[0], NULL, sv[0], NULL, 8, 0x100));
+    CHECK("splice length 0", splice(p[0], NULL, sv[0], NULL, 0, 0));
+    CHECK("tee from a file", tee(f, q[1], 8, 0));
+    CHECK("splice from a write end", splice(p[1], NULL, sv[0], NULL, 8, 0));
+    close(p[1]);
+    CHECK("splice from a pipe at EOF", splice(p[0], NULL, sv[0], NULL, 8, 0));
+    close(p[0]);
+    close(q[0]);
+    CHECK("splice into a pipe nobody reads", splice(f, &off, q[1], NULL, 8, 0));
+    close(q[1]);
+    close(sv[0]);
+    close(sv[1]);
+    close(f);
+}
+
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = ((const struct epoll_event *)a)->data.u64;
     uint64_t y = ((const struct epoll_event *)b)->data.u64;
@@ -770,6 +822,7 @@ int main(int argc, char **argv) {
     unix_dgram("unix dgram (/tmp)", path, from);
     abstract();
     pairs(argv[1]);
+    splices(argv[1]);
     mixed_epoll();
     return 0;
 }
