@@ -278,12 +278,16 @@ pub fn setsockopt(a: &Args) -> Result<u64, Errno> {
 
 pub fn getsockopt(a: &Args) -> Result<u64, Errno> {
     const SO_PEERCRED: i32 = 17;
+    const SO_PEERNAME: i32 = 28;
     let (level, name) = (a[1] as i32, a[2] as i32);
     let file = socket_file(a[0])?;
     let socket = sock(&file)?;
     let room: i32 = user::read(&state::lock().vm.vmas, a[4])?;
     if room < 0 {
         return Err(Errno::EINVAL);
+    }
+    if level == SOL_SOCKET && name == SO_PEERNAME {
+        return peer_name_option(socket, a[3], a[4], room as usize);
     }
     let mut value = vec![0u8; (room as usize).min(OPT_MAX)];
     let len = hnet::getsockopt(socket.host_fd(), level, name, &mut value)?;
@@ -295,6 +299,20 @@ pub fn getsockopt(a: &Args) -> Result<u64, Errno> {
     let n = len.min(value.len());
     user::slice_mut(&k.vm.vmas, a[3], n)?.copy_from_slice(&value[..n]);
     user::write(&k.vm.vmas, a[4], &(len as u32)).map(|()| 0)
+}
+
+/// SO_PEERNAME: the peer's address as getpeername gives it back (the instance's name), by
+/// Linux's rule for this option: the room must not exceed the name (EINVAL), and exactly
+/// the room is copied.
+fn peer_name_option(socket: &Socket, at: u64, len_at: u64, room: usize) -> Result<u64, Errno> {
+    let peer = hnet::getpeername(socket.host_fd()).map_err(|_| Errno::ENOTCONN)?;
+    let app = addr::to_instance(&peer);
+    if app.len < room {
+        return Err(Errno::EINVAL);
+    }
+    let k = state::lock();
+    user::slice_mut(&k.vm.vmas, at, room)?.copy_from_slice(&app.as_bytes()[..room]);
+    user::write(&k.vm.vmas, len_at, &(room as u32)).map(|()| 0)
 }
 
 pub fn shutdown(a: &Args) -> Result<u64, Errno> {

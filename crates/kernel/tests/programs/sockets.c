@@ -306,6 +306,11 @@ static void unix_stream(const char *label, const char *path) {
     must(getpeername(c, (struct sockaddr *)&got, &len), "getpeername");
     printf("%-44s %s\n", "  getpeername of the client",
            strcmp(got.sun_path, path) == 0 ? "same path" : got.sun_path);
+    len = alen; /* Linux wants no more room than the name takes */
+    memset(&got, 0, sizeof got);
+    must(getsockopt(c, SOL_SOCKET, SO_PEERNAME, &got, &len), "SO_PEERNAME");
+    printf("%-44s %s\n", "  SO_PEERNAME of the client",
+           strcmp(got.sun_path, path) == 0 ? "same path" : got.sun_path);
     len = sizeof got;
     must(getsockname(s, (struct sockaddr *)&got, &len), "getsockname");
     printf("%-44s %s\n", "  getsockname of the accepted",
