@@ -10,6 +10,7 @@
 //! its own found the socket drained (EAGAIN or a short transfer): data that arrives after a
 //! read drained the socket is a new edge even if no wait looked in between.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use junction_abi::{
@@ -27,7 +28,7 @@ use crate::host::{
     self,
     net::{self as hnet, Message, SockAddr},
 };
-use crate::net::addr::Bound;
+use crate::net::addr::Name;
 use crate::readiness::{Deadline, WakeCounter, Wakeups};
 use crate::sync::SpinLock;
 
@@ -53,8 +54,9 @@ pub struct Socket {
     pub family: u16,
     /// SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET.
     pub kind: u32,
-    /// The unix name this socket is bound to, when the kernel chose its host form.
-    bound: SpinLock<Option<Bound>>,
+    /// Unix names of the instance this socket is bound to or connected with (kept
+    /// translatable while it is open, crate::net::addr).
+    names: SpinLock<Vec<Arc<Name>>>,
     /// Readiness as last seen (by a poll, or cleared by a call that found it drained).
     observed: AtomicU32,
     /// Readiness turning on, counted as wake-ups for edge-triggered epoll.
@@ -137,7 +139,7 @@ impl Socket {
             fd,
             family,
             kind,
-            bound: SpinLock::new(None),
+            names: SpinLock::new(Vec::new()),
             observed: AtomicU32::new(0),
             wakeups: WakeCounter::new(),
         }
@@ -180,8 +182,14 @@ impl Socket {
         self.fd
     }
 
-    pub fn set_bound(&self, bound: Bound) {
-        *self.bound.lock() = Some(bound);
+    /// Keeps `name` translatable while this socket is open.
+    pub fn keep(&self, name: Arc<Name>) {
+        self.names.lock().push(name);
+    }
+
+    /// The names this socket keeps (an accepted socket keeps its listener's).
+    pub fn names(&self) -> Vec<Arc<Name>> {
+        self.names.lock().clone()
     }
 
     /// SO_RCVTIMEO or SO_SNDTIMEO in nanoseconds; None: no limit.

@@ -15,6 +15,7 @@
 //! as the instance's. See docs/design/sockets.md.
 
 use alloc::format;
+use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
 
 use junction_abi::Errno;
@@ -31,7 +32,7 @@ pub const AF_UNIX: u16 = 1;
 const PATH_AT: usize = 2;
 const SUN_PATH_MAX: usize = 108;
 
-/// The host name of a bound unix socket, and what keeps it valid.
+/// The host name chosen for a bind, before the host bound it.
 #[derive(Debug)]
 pub struct Bound {
     pub host: SockAddr,
@@ -44,17 +45,43 @@ pub struct Bound {
 
 impl Drop for Bound {
     fn drop(&mut self) {
-        NAMES
-            .lock()
-            .retain(|(host, _)| host.as_bytes() != self.host.as_bytes());
+        if let Some(fd) = self.dir_fd.take() {
+            let _ = host::close(fd);
+        }
+    }
+}
+
+/// A name bound in the instance: the host's form and the app's. The socket bound to it
+/// holds it, and so do the sockets whose address it is (accepted and connected ones), so
+/// it stays translatable while any of them is open.
+#[derive(Debug)]
+pub struct Name {
+    host: SockAddr,
+    app: SockAddr,
+    /// The parent directory's O_PATH fd that the host form mentions (root paths).
+    dir_fd: Option<i32>,
+}
+
+impl Drop for Name {
+    fn drop(&mut self) {
         if let Some(fd) = self.dir_fd {
             let _ = host::close(fd);
         }
     }
 }
 
-/// Host names of the sockets bound in this instance, with the instance's names.
-static NAMES: SpinLock<Vec<(SockAddr, SockAddr)>> = SpinLock::new(Vec::new());
+/// The names bound in this instance.
+static NAMES: SpinLock<Vec<Weak<Name>>> = SpinLock::new(Vec::new());
+
+/// The live name whose host form is `host_addr`.
+pub fn find(host_addr: &SockAddr) -> Option<Arc<Name>> {
+    let mut names = NAMES.lock();
+    names.retain(|n| n.strong_count() > 0);
+    names
+        .iter()
+        .filter_map(Weak::upgrade)
+        .find(|n| n.host.as_bytes() == host_addr.as_bytes())
+}
 
 /// The instance's abstract-name prefix (made once, from random bytes).
 static PREFIX: SpinLock<Option<[u8; 22]>> = SpinLock::new(None);
@@ -99,32 +126,32 @@ fn abstract_name(tag: u8, rest: &[u8]) -> Result<SockAddr, Errno> {
 }
 
 /// What an app's unix address says.
-enum Name<'a> {
+enum Parsed<'a> {
     Unnamed,
     Abstract(&'a [u8]),
     Path(&'a str),
 }
 
-fn parse(app: &SockAddr) -> Result<Name<'_>, Errno> {
+fn parse(app: &SockAddr) -> Result<Parsed<'_>, Errno> {
     let bytes = app.as_bytes();
     if bytes.len() <= PATH_AT {
-        return Ok(Name::Unnamed);
+        return Ok(Parsed::Unnamed);
     }
     let path = &bytes[PATH_AT..];
     if path[0] == 0 {
-        return Ok(Name::Abstract(&path[1..]));
+        return Ok(Parsed::Abstract(&path[1..]));
     }
     let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
     // The VFS names paths in UTF-8 only.
     core::str::from_utf8(&path[..end])
-        .map(Name::Path)
+        .map(Parsed::Path)
         .map_err(|_| Errno::ENOENT)
 }
 
 /// The app's address as Linux keeps it: a path up to its NUL, with the NUL counted.
 fn canonical(app: &SockAddr) -> Result<SockAddr, Errno> {
     match parse(app)? {
-        Name::Path(path) => {
+        Parsed::Path(path) => {
             let mut bytes = path.as_bytes().to_vec();
             bytes.push(0);
             unix(&bytes)
@@ -149,13 +176,13 @@ fn proc_fd_name(fd: i32, name: &str) -> Result<SockAddr, Errno> {
 /// (autobind, left to the host). `mode` is the socket file's mode (umask applied).
 pub fn bind_name(k: &Kernel, app: &SockAddr, mode: u32) -> Result<Option<Bound>, Errno> {
     let host_name = match parse(app)? {
-        Name::Unnamed => return Ok(None),
-        Name::Abstract(name) => Bound {
+        Parsed::Unnamed => return Ok(None),
+        Parsed::Abstract(name) => Bound {
             host: abstract_name(b'a', name)?,
             dir_fd: None,
             tmp_name: None,
         },
-        Name::Path(path) => {
+        Parsed::Path(path) => {
             // Links before the last name are followed, as for any name a call makes.
             let abs = lookup::parent(k, &absolute(&k.cwd, path))?;
             match k.vfs.place(&abs) {
@@ -200,19 +227,24 @@ pub fn undo(k: &Kernel, bound: &Bound) {
 }
 
 /// After a successful bind: the host's own form of the name, remembered with the app's.
-pub fn record(bound: &mut Bound, host_form: SockAddr, app: &SockAddr) -> Result<(), Errno> {
-    bound.host = host_form;
-    NAMES.lock().push((host_form, canonical(app)?));
-    Ok(())
+pub fn record(mut bound: Bound, host_form: SockAddr, app: &SockAddr) -> Result<Arc<Name>, Errno> {
+    let app = canonical(app)?;
+    let name = Arc::new(Name {
+        host: host_form,
+        app,
+        dir_fd: bound.dir_fd.take(),
+    });
+    NAMES.lock().push(Arc::downgrade(&name));
+    Ok(name)
 }
 
 /// The host address to connect or send to for the app's unix address, with an O_PATH fd
 /// the caller closes after the call (root paths are named through it).
 pub fn connect_name(k: &Kernel, app: &SockAddr) -> Result<(SockAddr, Option<i32>), Errno> {
     match parse(app)? {
-        Name::Unnamed => Err(Errno::EINVAL),
-        Name::Abstract(name) => Ok((abstract_name(b'a', name)?, None)),
-        Name::Path(path) => {
+        Parsed::Unnamed => Err(Errno::EINVAL),
+        Parsed::Abstract(name) => Ok((abstract_name(b'a', name)?, None)),
+        Parsed::Path(path) => {
             let abs = match lookup::target(k, &absolute(&k.cwd, path), true)? {
                 Target::Path(abs) => abs,
                 // An fd alias or a /proc file: no socket is bound there.
@@ -247,12 +279,8 @@ pub fn to_instance(host_addr: &SockAddr) -> SockAddr {
     if host_addr.family() != AF_UNIX {
         return *host_addr;
     }
-    if let Some((_, app)) = NAMES
-        .lock()
-        .iter()
-        .find(|(host, _)| host.as_bytes() == host_addr.as_bytes())
-    {
-        return *app;
+    if let Some(name) = find(host_addr) {
+        return name.app;
     }
     let path = &host_addr.as_bytes()[PATH_AT.min(host_addr.len)..];
     let p = prefix();
@@ -278,9 +306,12 @@ mod tests {
 
     #[test]
     fn names_parse_as_linux_reads_them() {
-        assert!(matches!(parse(&app(b"")), Ok(Name::Unnamed)));
-        assert!(matches!(parse(&app(b"\0x")), Ok(Name::Abstract(b"x"))));
-        assert!(matches!(parse(&app(b"/a/b\0junk")), Ok(Name::Path("/a/b"))));
+        assert!(matches!(parse(&app(b"")), Ok(Parsed::Unnamed)));
+        assert!(matches!(parse(&app(b"\0x")), Ok(Parsed::Abstract(b"x"))));
+        assert!(matches!(
+            parse(&app(b"/a/b\0junk")),
+            Ok(Parsed::Path("/a/b"))
+        ));
         assert_eq!(canonical(&app(b"rel\0\0\0")).map(|a| a.len), Ok(6));
     }
 

@@ -158,7 +158,7 @@ pub fn bind(a: &Args) -> Result<u64, Errno> {
         let k = state::lock();
         addr::bind_name(&k, &app, 0o777 & !k.umask)?
     };
-    let Some(mut bound) = bound else {
+    let Some(bound) = bound else {
         // Unnamed: the host picks an abstract name (autobind).
         return hnet::bind(socket.host_fd(), &app).map(|()| 0);
     };
@@ -167,8 +167,7 @@ pub fn bind(a: &Args) -> Result<u64, Errno> {
         return Err(e);
     }
     let host_form = hnet::getsockname(socket.host_fd())?;
-    addr::record(&mut bound, host_form, &app)?;
-    socket.set_bound(bound);
+    socket.keep(addr::record(bound, host_form, &app)?);
     Ok(0)
 }
 
@@ -186,6 +185,9 @@ fn do_accept(a: &Args, flags: u64) -> Result<u64, Errno> {
     let listener = sock(&file)?;
     let (host_fd, peer) = listener.accept(&file)?;
     let socket = Socket::from_host(host_fd, listener.family, listener.kind);
+    for name in listener.names() {
+        socket.keep(name);
+    }
     let new = open_file(socket, flags & SOCK_NONBLOCK != 0);
     // Written first: on a fault the new socket is closed, as Linux drops it.
     if a[1] != 0 {
@@ -224,7 +226,17 @@ pub fn connect(a: &Args) -> Result<u64, Errno> {
     if let Some(fd) = hold {
         let _ = host::close(fd);
     }
-    result.map(|()| 0)
+    result?;
+    if socket.family == AF_UNIX {
+        // The peer's name stays the instance's while this socket is open.
+        if let Some(name) = hnet::getpeername(socket.host_fd())
+            .ok()
+            .and_then(|peer| addr::find(&peer))
+        {
+            socket.keep(name);
+        }
+    }
+    Ok(0)
 }
 
 fn name_of(a: &Args, get: fn(i32) -> Result<SockAddr, Errno>) -> Result<u64, Errno> {

@@ -344,9 +344,17 @@ static void unix_stream(const char *label, const char *path) {
     int s2 = accept(l, NULL, NULL);
     close(s2);
     close(c2);
+    close(l);
+    len = sizeof got;
+    must(getsockname(s, (struct sockaddr *)&got, &len), "getsockname");
+    printf("%-44s %s\n", "  listener closed: accepted's name",
+           strcmp(got.sun_path, path) == 0 ? "same path" : got.sun_path);
+    len = sizeof got;
+    must(getpeername(c, (struct sockaddr *)&got, &len), "getpeername");
+    printf("%-44s %s\n", "  listener closed: client's peer",
+           strcmp(got.sun_path, path) == 0 ? "same path" : got.sun_path);
     close(s);
     close(c);
-    close(l);
     snprintf(l1, sizeof l1, "%s stat after close", label);
     CHECK(l1, stat(path, &st) == 0 && S_ISSOCK(st.st_mode));
     c = must(socket(AF_UNIX, SOCK_STREAM, 0), "unix socket");
