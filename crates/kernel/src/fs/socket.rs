@@ -12,13 +12,12 @@
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use junction_abi::{
     structs::{Iovec, Pollfd, Stat, Statfs, Timespec},
     Errno,
 };
-
-use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::file::{
     pseudo_statfs, FileOps, OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP,
@@ -133,7 +132,7 @@ fn total_len(iov: &[Iovec]) -> usize {
 }
 
 impl Socket {
-    /// Wraps a host socket (made non-blocking here if it is not yet).
+    /// Wraps a non-blocking host socket.
     pub fn from_host(fd: i32, family: u16, kind: u32) -> Self {
         Socket {
             fd,
@@ -156,8 +155,8 @@ impl Socket {
         Ok(Socket::from_host(fd, family, kind))
     }
 
-    /// Wraps a host socket received from elsewhere (accept, SCM_RIGHTS): family and type
-    /// asked of the host, made non-blocking.
+    /// Wraps a host socket received in SCM_RIGHTS: family and type asked of the host, made
+    /// non-blocking.
     pub fn adopt(fd: i32) -> Result<Self, Errno> {
         const SO_TYPE: i32 = 3;
         const SO_DOMAIN: i32 = 39;
@@ -244,9 +243,7 @@ impl Socket {
                             Err(e) => return Err(e),
                             Ok(()) => {}
                         }
-                        if self.poll() & (POLLOUT | super::file::POLLERR | super::file::POLLHUP)
-                            != 0
-                        {
+                        if self.poll() & (POLLOUT | POLLERR | POLLHUP) != 0 {
                             break;
                         }
                     }
@@ -270,8 +267,9 @@ impl Socket {
         }
     }
 
-    /// sendmsg: a blocking send on a stream socket sends everything (or fails having sent
-    /// nothing); EPIPE raises SIGPIPE unless MSG_NOSIGNAL.
+    /// sendmsg: a blocking send on a stream socket sends everything, unless SO_SNDTIMEO
+    /// runs out or an error comes (then the count so far, if any); EPIPE raises SIGPIPE
+    /// unless MSG_NOSIGNAL.
     pub fn send(
         &self,
         file: &OpenFile,
@@ -350,7 +348,8 @@ impl Socket {
             };
             match hnet::recvmsg(self.fd, &mut part, host_flags) {
                 Ok(n) => {
-                    if n < total_len(&rest) && flags & MSG_PEEK == 0 {
+                    // A short read drained the socket; end of file (0) is no drain: it stays.
+                    if n > 0 && n < total_len(&rest) && flags & MSG_PEEK == 0 {
                         self.drained(READABLE);
                     }
                     if got == 0 {
