@@ -77,7 +77,7 @@ u.bind(("127.0.0.1", 0))
 v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 v.sendto(b"udp!", u.getsockname())
 data, src = u.recvfrom(16)
-print("udp", data, src == v.getsockname())
+print("udp", data, src[1] == v.getsockname()[1])
 path = "/tmp/junction-py-%d.sock" % os.getpid()
 us = socket.socket(socket.AF_UNIX)
 us.bind(path)
@@ -96,6 +96,19 @@ print("recv_fds", msg, len(fds), flags)
 print("through it", os.read(fds[0], 64))
 print("peer name", uc.getpeername() == path)
 os.unlink(path)
+import shutil
+big = os.path.join(sys.argv[1], "big.bin")
+with open(big, "wb") as f:
+    f.write(bytes(range(256)) * 4000)
+shutil.copyfile(big, big + ".copy")
+print("shutil.copyfile (sendfile)", open(big, "rb").read() == open(big + ".copy", "rb").read())
+x, y = socket.socketpair()
+with open(big, "rb") as f:
+    sent = x.sendfile(f, 1000, 50000)
+got = b""
+while len(got) < sent:
+    got += y.recv(65536)
+print("socket.sendfile", sent, got == (bytes(range(256)) * 4000)[1000:51000])
 print("socket.getaddrinfo", socket.getaddrinfo("127.0.0.1", 80, type=socket.SOCK_STREAM)[0][4])
 try:
     socket.socket(socket.AF_UNIX).connect("/tmp/nobody-listens-here")
