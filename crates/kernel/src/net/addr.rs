@@ -316,6 +316,30 @@ mod tests {
     }
 
     #[test]
+    fn a_recorded_name_is_given_back_while_someone_holds_it() {
+        let host_form = app(b"/proc/self/fd/9/s\0");
+        let bound = Bound {
+            host: host_form,
+            dir_fd: None,
+            tmp_name: None,
+        };
+        let name =
+            record(bound, host_form, &app(b"rel/s\0junk")).unwrap_or_else(|e| panic!("{e:?}"));
+        let held = name.clone();
+        assert_eq!(
+            to_instance(&host_form).as_bytes(),
+            app(b"rel/s\0").as_bytes()
+        );
+        drop(name);
+        assert_eq!(
+            to_instance(&host_form).as_bytes(),
+            app(b"rel/s\0").as_bytes()
+        );
+        drop(held);
+        assert_eq!(to_instance(&host_form).as_bytes(), host_form.as_bytes());
+    }
+
+    #[test]
     fn abstract_names_are_prefixed_and_given_back() {
         let host = abstract_name(b'a', b"srv").unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(host.bytes[PATH_AT], 0);
