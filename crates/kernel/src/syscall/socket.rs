@@ -267,6 +267,14 @@ fn refused_option(level: i32, name: i32) -> bool {
         )
 }
 
+/// Options that would give the app a host fd number (a pidfd of the peer): answered as a
+/// Linux without them answers (ENOPROTOOPT). Pidfds are the next issue's (processes).
+fn pidfd_option(level: i32, name: i32) -> bool {
+    const SO_PASSPIDFD: i32 = 76;
+    const SO_PEERPIDFD: i32 = 77;
+    level == SOL_SOCKET && matches!(name, SO_PASSPIDFD | SO_PEERPIDFD)
+}
+
 /// Option values are small (an int, a timeval, TCP_INFO); multicast source filters and
 /// SO_PEERGROUPS are the large ones. Larger values are refused (EINVAL) rather than cut.
 const OPT_MAX: usize = 65536;
@@ -280,6 +288,9 @@ pub fn setsockopt(a: &Args) -> Result<u64, Errno> {
     }
     if refused_option(level, name) {
         return Err(Errno::EOPNOTSUPP);
+    }
+    if pidfd_option(level, name) {
+        return Err(Errno::ENOPROTOOPT);
     }
     let value = {
         let k = state::lock();
@@ -300,6 +311,9 @@ pub fn getsockopt(a: &Args) -> Result<u64, Errno> {
     }
     if level == SOL_SOCKET && name == SO_PEERNAME {
         return peer_name_option(socket, a[3], a[4], room as usize);
+    }
+    if pidfd_option(level, name) {
+        return Err(Errno::ENOPROTOOPT);
     }
     let mut value = vec![0u8; (room as usize).min(OPT_MAX)];
     let len = hnet::getsockopt(socket.host_fd(), level, name, &mut value)?;
