@@ -128,14 +128,13 @@ impl HostWaits {
     /// instances pass on the host fds of their own interest lists).
     pub fn add(&mut self, file: &OpenFile, events: u32) {
         if let Some(fd) = file.ops.host_fd() {
-            let events = events & POLL_ASKABLE;
-            if events != 0 {
-                self.fds.push(Pollfd {
-                    fd,
-                    events: events as u16 as i16,
-                    revents: 0,
-                });
-            }
+            // Even with no bits to ask for: the host reports a hang-up or an error anyway,
+            // which a wait must not sleep through.
+            self.fds.push(Pollfd {
+                fd,
+                events: (events & POLL_ASKABLE) as u16 as i16,
+                revents: 0,
+            });
         } else if let Some(epoll) = file.kind::<Epoll>() {
             epoll.add_host_waits(self);
         }

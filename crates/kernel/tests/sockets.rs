@@ -221,6 +221,56 @@ fn passing_a_kernel_pipe_is_refused() {
     );
 }
 
+/// An edge-triggered wait on a socket left readable and writable ends when the peer (the
+/// test, from the host) hangs up, natively and under the kernel.
+#[test]
+fn a_hang_up_ends_an_edge_triggered_wait() {
+    if !available() {
+        return;
+    }
+    let Some(binary) = program() else {
+        return;
+    };
+    let f = Fixture::new("sockets-hangup");
+    let dir = f.dir("rw");
+    let run = |under_kernel: bool| {
+        let mut command = if under_kernel {
+            let mut c = Command::new(KERNEL);
+            c.arg("--rw").arg(&dir).arg("--").arg(&binary);
+            c
+        } else {
+            Command::new(&binary)
+        };
+        let mut child = command
+            .arg("hangup")
+            .arg(&dir)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        out.read_line(&mut line).expect("read");
+        assert_eq!(line, "ready\n");
+        let mut peer = UnixStream::connect(dir.join("hangup.sock")).expect("connect");
+        peer.write_all(b"x").expect("write");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(peer);
+        let mut rest = String::new();
+        for l in out.lines() {
+            rest.push_str(&l.expect("line"));
+            rest.push('\n');
+        }
+        assert!(child.wait().expect("wait").success(), "{rest}");
+        rest.split('\n')
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let expected = "first edge 1\nthe hang-up 1\nHUP, long before the timeout 1 1\n";
+    assert_eq!(run(false), expected, "native");
+    assert_eq!(run(true), expected, "under the kernel");
+}
+
 /// How many of the instance's two listeners (a path in /tmp, an abstract name) the host
 /// reached while `program isolate NAME` ran, natively or under the kernel.
 fn reached_from_host(program: &Path, under_kernel: bool) -> (usize, String) {

@@ -9,6 +9,7 @@
  *                          waits for a line on stdin (the test tries to reach both meanwhile)
  *   sockets pass-pipe      sends a pipe's fd with SCM_RIGHTS (the kernel cannot: a kernel
  *                          pipe has no host object; the test expects EOPNOTSUPP there)
+ *   sockets hangup DIR     an edge-triggered wait that the test's hang-up must end
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -790,6 +791,32 @@ static int isolate(const char *name) {
     return 0;
 }
 
+/* Accepts one connection on DIR/hangup.sock, watches it edge-triggered for input and
+ * output, and after the first edge (left unread, still writable) waits for the peer's
+ * hang-up, which the test makes later: a wait with both bits on must still end on it. */
+static int hangup(const char *dir) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/hangup.sock", dir);
+    unlink(path);
+    struct sockaddr_un a;
+    socklen_t alen = unix_addr(&a, path);
+    int l = must(socket(AF_UNIX, SOCK_STREAM, 0), "socket");
+    must(bind(l, (struct sockaddr *)&a, alen), "bind");
+    must(listen(l, 1), "listen");
+    printf("ready\n");
+    int s = must(accept(l, NULL, NULL), "accept");
+    int ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET}, out[4];
+    must(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev), "epoll_ctl");
+    CHECK("first edge", epoll_wait(ep, out, 4, 3000));
+    long long t0 = now_ms();
+    CHECK("the hang-up", epoll_wait(ep, out, 4, 5000));
+    printf("%-44s %d %d\n", "HUP, long before the timeout", (out[0].events & EPOLLHUP) != 0,
+           now_ms() - t0 < 3000);
+    unlink(path);
+    return 0;
+}
+
 /* Sends the read end of a pipe over a socketpair; prints what sendmsg and recv said. */
 static int pass_pipe(void) {
     int sv[2], p[2];
@@ -814,6 +841,7 @@ static int pass_pipe(void) {
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc == 2 && strcmp(argv[1], "pass-pipe") == 0) return pass_pipe();
+    if (argc == 3 && strcmp(argv[1], "hangup") == 0) return hangup(argv[2]);
     if (argc == 3 && strcmp(argv[1], "isolate") == 0) return isolate(argv[2]);
     if (argc != 2) {
         fprintf(stderr, "usage: sockets DIR | sockets isolate NAME\n");
