@@ -573,15 +573,19 @@ fn status(k: &Kernel) -> String {
     // The instance holds no capabilities: the kernel refuses every privileged call.
     let _ = write!(
         s,
-        "Threads:\t1\nSigQ:\t0/{sigq}\nSigPnd:\t{zero:016x}\nShdPnd:\t{zero:016x}\n\
+        "Threads:\t{threads}\nSigQ:\t0/{sigq}\nSigPnd:\t{zero:016x}\nShdPnd:\t{zero:016x}\n\
          SigBlk:\t{blocked:016x}\nSigIgn:\t{ignored:016x}\nSigCgt:\t{caught:016x}\n\
          CapInh:\t{zero:016x}\nCapPrm:\t{zero:016x}\nCapEff:\t{zero:016x}\n\
          CapBnd:\t{zero:016x}\nCapAmb:\t{zero:016x}\nNoNewPrivs:\t{nnp}\n\
          Seccomp:\t{mode}\nSeccomp_filters:\t{filters}\n\
          Cpus_allowed:\t{cpu_mask:x}\nCpus_allowed_list:\t{cpu_list}\n",
+        threads = k.threads.count(),
         sigq = k.rlimits[11].rlim_cur,
         zero = 0,
-        blocked = k.signals.mask,
+        blocked = k
+            .threads
+            .get(crate::arch::context::current().tid)
+            .map_or(0, |t| t.mask),
         nnp = u8::from(seccomp),
         mode = if seccomp { 2 } else { 0 },
         filters = u8::from(seccomp),
@@ -594,7 +598,7 @@ fn stat_line(k: &Kernel) -> String {
     let (caught, ignored) = signal_sets(k);
     let (utime, stime) = crate::host::cpu_ticks();
     let mut s = format!(
-        "{pid} ({comm}) R {ppid} {pgid} {sid} 0 -1 4194304 0 0 0 0 {utime} {stime} 0 0 20 0 1 0 \
+        "{pid} ({comm}) R {ppid} {pgid} {sid} 0 -1 4194304 0 0 0 0 {utime} {stime} 0 0 20 0 {nthreads} 0 \
          {start} {vsize} {rss} {rsslim} 0 0 0 0 0 0 {blocked} {ignored} {caught} 0 0 0 17 0 0 0 \
          0 0 0 0 0 0 0 0 0 0 0\n",
         pid = k.pid,
@@ -602,11 +606,12 @@ fn stat_line(k: &Kernel) -> String {
         ppid = k.ppid,
         pgid = k.pgid,
         sid = k.sid,
+        nthreads = k.threads.count(),
         start = START_TICKS.load(Ordering::Relaxed),
         vsize = m.size,
         rss = m.rss_pages,
         rsslim = k.rlimits[5].rlim_cur,
-        blocked = k.signals.mask & 0x7fff_ffff,
+        blocked = k.threads.get(crate::arch::context::current().tid).map_or(0, |t| t.mask) & 0x7fff_ffff,
         ignored = ignored & 0x7fff_ffff,
         caught = caught & 0x7fff_ffff,
     );

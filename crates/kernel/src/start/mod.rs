@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use junction_abi::{
-    structs::{KernelSigaction, StackT, Sysinfo},
+    structs::{KernelSigaction, Sysinfo},
     Errno,
 };
 
@@ -29,6 +29,7 @@ use crate::mm::{
     Vm,
 };
 use crate::state::{self, Kernel, SignalState, INSTANCE_PID, INSTANCE_PPID};
+use crate::thread::Threads;
 use crate::{host, print, sync::SpinLock};
 
 static HOST_AUX: SpinLock<HostAux> = SpinLock::new(HostAux {
@@ -417,21 +418,12 @@ fn run(
                 sa_restorer: 0,
                 sa_mask: 0,
             }; 64],
-            mask: 0,
-            altstack: StackT {
-                ss_sp: 0,
-                ss_flags: 2,
-                _pad12: [0; 4],
-                ss_size: 0,
-            },
         },
         exe: loaded.exe.clone(),
         comm: comm_of(&exe_path),
         cmdline,
         auxv: loaded.auxv.clone(),
-        clear_child_tid: 0,
-        fs_base: 0,
-        robust_list: (0, 0),
+        threads: Threads::new(INSTANCE_PID, host::gettid()),
     });
 
     if opts.trace {

@@ -1,0 +1,144 @@
+/* Threads under the kernel: pthread_create/join, TLS, distinct tids, CLONE_CHILD_CLEARTID
+ * (through pthread_join), a mutex+condvar ping-pong, a barrier, pthread_exit with a value,
+ * a detached thread, a pipe read in one thread woken by a write in another, and the main
+ * thread's pthread_exit while another thread finishes. Output is deterministic. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define N 4
+
+static __thread int tls_value = 7;
+static pid_t tids[N + 1];
+
+static void *worker(void *arg) {
+    int i = (int)(intptr_t)arg;
+    tls_value = 100 + i; /* each thread has its own copy */
+    tids[i] = (pid_t)syscall(SYS_gettid);
+    usleep(1000 * (N - i));
+    return (void *)(intptr_t)(tls_value * 2);
+}
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static int turn, rounds_done;
+
+static void *pong(void *arg) {
+    (void)arg;
+    for (int r = 0; r < 50; r++) {
+        pthread_mutex_lock(&lock);
+        while (turn != 1)
+            pthread_cond_wait(&cond, &lock);
+        turn = 0;
+        rounds_done++;
+        pthread_cond_signal(&cond);
+        pthread_mutex_unlock(&lock);
+    }
+    return NULL;
+}
+
+static pthread_barrier_t barrier;
+static int arrived;
+
+static void *at_barrier(void *arg) {
+    __atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST);
+    int serial = pthread_barrier_wait(&barrier) == PTHREAD_BARRIER_SERIAL_THREAD;
+    return (void *)(intptr_t)serial + (intptr_t)arg * 0;
+}
+
+static void *exits_early(void *arg) {
+    (void)arg;
+    pthread_exit((void *)42);
+    return NULL;
+}
+
+static int fds[2];
+
+static void *writer(void *arg) {
+    (void)arg;
+    usleep(50000);
+    if (write(fds[1], "ping", 4) != 4)
+        perror("write");
+    return NULL;
+}
+
+static void *last_one(void *arg) {
+    (void)arg;
+    usleep(100000);
+    printf("last thread: main has gone, tls %d\n", tls_value);
+    fflush(stdout);
+    return NULL; /* the last thread's exit ends the process with status 0 */
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    pthread_t t[N];
+    tids[N] = (pid_t)syscall(SYS_gettid);
+    for (int i = 0; i < N; i++)
+        pthread_create(&t[i], NULL, worker, (void *)(intptr_t)i);
+    for (int i = 0; i < N; i++) {
+        void *ret;
+        pthread_join(t[i], &ret);
+        printf("worker %d returned %ld\n", i, (long)(intptr_t)ret);
+    }
+    printf("main tls still %d\n", tls_value);
+    int distinct = 1;
+    for (int i = 0; i <= N; i++)
+        for (int j = 0; j < i; j++)
+            if (tids[i] == tids[j] || tids[i] <= 0)
+                distinct = 0;
+    printf("tids distinct: %s, main tid is pid: %s\n", distinct ? "yes" : "no",
+           tids[N] == getpid() ? "yes" : "no");
+
+    pthread_t p;
+    pthread_create(&p, NULL, pong, NULL);
+    for (int r = 0; r < 50; r++) {
+        pthread_mutex_lock(&lock);
+        turn = 1;
+        pthread_cond_signal(&cond);
+        while (turn != 0)
+            pthread_cond_wait(&cond, &lock);
+        pthread_mutex_unlock(&lock);
+    }
+    pthread_join(p, NULL);
+    printf("ping-pong rounds: %d\n", rounds_done);
+
+    pthread_barrier_init(&barrier, NULL, N + 1);
+    for (int i = 0; i < N; i++)
+        pthread_create(&t[i], NULL, at_barrier, NULL);
+    int serials = pthread_barrier_wait(&barrier) == PTHREAD_BARRIER_SERIAL_THREAD;
+    for (int i = 0; i < N; i++) {
+        void *ret;
+        pthread_join(t[i], &ret);
+        serials += (int)(intptr_t)ret;
+    }
+    printf("barrier: %d arrived, %d serial\n", arrived, serials);
+
+    void *ret;
+    pthread_create(&p, NULL, exits_early, NULL);
+    pthread_join(p, &ret);
+    printf("pthread_exit value %ld\n", (long)(intptr_t)ret);
+
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_create(&p, &attr, worker, (void *)(intptr_t)0);
+    usleep(20000);
+
+    if (pipe(fds) != 0)
+        return 1;
+    pthread_create(&p, NULL, writer, NULL);
+    char buf[8] = {0};
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    printf("read %zd bytes from the other thread: %s\n", n, buf);
+    pthread_join(p, NULL);
+
+    pthread_create(&p, NULL, last_one, NULL);
+    printf("main exits first\n");
+    pthread_exit(NULL);
+}

@@ -1,0 +1,110 @@
+//! Threads: tests/programs/threads.c and futex.c run natively and under the kernel
+//! (stdout, stderr and status compared), and the interception of a second thread's calls:
+//! its forbidden calls are refused without reaching the host and its calls are counted.
+
+use std::process::Command;
+
+mod common;
+
+use common::{available, build_c, scratch, stats_row, Matrix, Run, KERNEL};
+
+/// Both programs are run several times: thread start and exit races show up as flakes.
+const REPEAT: usize = 5;
+
+#[test]
+fn pthreads_as_natively() {
+    if !available() {
+        return;
+    }
+    let Some(program) = build_c("threads", &["-pthread"]) else {
+        return;
+    };
+    let mut m = Matrix::new();
+    for _ in 0..REPEAT {
+        m.check(Run::new(program.to_str().unwrap_or_default()));
+    }
+    m.finish();
+}
+
+#[test]
+fn futexes_as_natively() {
+    if !available() {
+        return;
+    }
+    let Some(program) = build_c("futex", &["-pthread"]) else {
+        return;
+    };
+    let mut m = Matrix::new();
+    for _ in 0..REPEAT {
+        m.check(Run::new(program.to_str().unwrap_or_default()));
+    }
+    m.finish();
+}
+
+/// The same programs with every site on the SIGSYS path.
+#[test]
+fn threads_without_rewriting() {
+    if !available() {
+        return;
+    }
+    let (Some(threads), Some(futex)) = (
+        build_c("threads", &["-pthread"]),
+        build_c("futex", &["-pthread"]),
+    ) else {
+        return;
+    };
+    let mut m = Matrix::new();
+    for program in [threads, futex] {
+        m.check(Run::new(program.to_str().unwrap_or_default()).kernel_options(["--no-rewrite"]));
+    }
+    m.finish();
+}
+
+#[test]
+fn second_thread_is_intercepted() {
+    if !available() {
+        return;
+    }
+    let Some(program) = build_c("forbidden", &["-pthread"]) else {
+        return;
+    };
+    let json = scratch().join("thread-forbidden-stats.json");
+    let out = Command::new(KERNEL)
+        .arg("--stats-json")
+        .arg(&json)
+        .arg("--")
+        .arg(&program)
+        .arg("thread")
+        .current_dir(scratch())
+        .output()
+        .expect("kernel run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats = std::fs::read_to_string(&json).expect("stats json");
+    let names = [
+        "mount",
+        "umount2",
+        "reboot",
+        "kexec_load",
+        "bpf",
+        "init_module",
+        "ptrace",
+    ];
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), names.len(), "{stdout}");
+    for (line, name) in lines.iter().zip(names) {
+        assert_eq!(*line, format!("{name} EPERM"));
+        assert_eq!(stats_row(&stats, name), Some((1, 0)), "{name}: {stats}");
+    }
+    // getppid is called only by the second thread: all five calls reached the kernel.
+    assert_eq!(stats_row(&stats, "getppid"), Some((5, 0)), "{stats}");
+    assert!(
+        stats_row(&stats, "clone3").is_some_and(|(calls, _)| calls >= 1),
+        "{stats}"
+    );
+}
