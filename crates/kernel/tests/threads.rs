@@ -108,3 +108,32 @@ fn second_thread_is_intercepted() {
         "{stats}"
     );
 }
+
+const NODE: &str = "/usr/bin/node";
+
+/// Node starts V8's platform threads and libuv's thread pool at once; a worker thread
+/// posts a message back, and pbkdf2 runs on the pool.
+const NODE_THREADS: &str = r#"
+const { Worker } = require('worker_threads');
+const crypto = require('crypto');
+const w = new Worker('require("worker_threads").parentPort.postMessage(6 * 7)', { eval: true });
+w.on('message', (m) => {
+  console.log('worker says', m);
+  w.terminate();
+  let left = 4;
+  for (let i = 0; i < 4; i++)
+    crypto.pbkdf2('pw', 'salt', 1000, 8, 'sha256', (e, key) => {
+      if (--left === 0) console.log('pool done', key.toString('hex'));
+    });
+});
+"#;
+
+#[test]
+fn node_worker_threads_and_pool() {
+    if !common::ready(&[NODE]) {
+        return;
+    }
+    let mut m = Matrix::new();
+    m.check(Run::new(NODE).args(["-e", NODE_THREADS]));
+    m.finish();
+}

@@ -336,6 +336,8 @@ fn run(
     }
 
     crate::fs::proc::init();
+    crate::readiness::init()
+        .map_err(|e| errno_msg("cannot create the kernel's wake-up eventfd", e))?;
     mm::reserve_window().map_err(|e| errno_msg("cannot reserve the app address window", e))?;
     let mut vm = Vm::new(layout::MMAP_TOP - layout::random_offset(layout::RANDOM_BITS));
     for (start, end, backing) in host_vdso_ranges() {

@@ -1,14 +1,17 @@
 /* Threads under the kernel: pthread_create/join, TLS, distinct tids, CLONE_CHILD_CLEARTID
  * (through pthread_join), a mutex+condvar ping-pong, a barrier, pthread_exit with a value,
- * a detached thread, a pipe read in one thread woken by a write in another, and the main
- * thread's pthread_exit while another thread finishes. Output is deterministic. */
+ * a detached thread, a pipe read (and a poll that also waits on stdout, a host fd) in one
+ * thread woken by a write in another, and the main thread's pthread_exit while another
+ * thread finishes. Output is deterministic. */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define N 4
@@ -136,6 +139,19 @@ int main(void) {
     char buf[8] = {0};
     ssize_t n = read(fds[0], buf, sizeof buf);
     printf("read %zd bytes from the other thread: %s\n", n, buf);
+    pthread_join(p, NULL);
+
+    /* stdout is a pipe to the test: never readable, so only the other thread's write can
+     * end this poll before its timeout. */
+    pthread_create(&p, NULL, writer, NULL);
+    struct pollfd pfd[2] = {{.fd = 1, .events = POLLIN}, {.fd = fds[0], .events = POLLIN}};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int ready = poll(pfd, 2, 5000);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("poll with a host fd: %d ready, pipe %s, %s\n", ready,
+           (pfd[1].revents & POLLIN) ? "readable" : "not readable",
+           t1.tv_sec - t0.tv_sec < 2 ? "woken at once" : "only at the timeout");
     pthread_join(p, NULL);
 
     pthread_create(&p, NULL, last_one, NULL);
