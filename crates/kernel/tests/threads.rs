@@ -1,6 +1,7 @@
-//! Threads: tests/programs/threads.c and futex.c run natively and under the kernel
-//! (stdout, stderr and status compared), and the interception of a second thread's calls:
-//! its forbidden calls are refused without reaching the host and its calls are counted.
+//! Threads: tests/programs/threads.c, futex.c, Node's worker threads and a Go program run
+//! natively and under the kernel (stdout, stderr and status compared), and the interception
+//! of a second thread's calls: its forbidden calls are refused without reaching the host and
+//! its calls are counted.
 
 use std::process::Command;
 
@@ -135,5 +136,50 @@ fn node_worker_threads_and_pool() {
     }
     let mut m = Matrix::new();
     m.check(Run::new(NODE).args(["-e", NODE_THREADS]));
+    m.finish();
+}
+
+const GO: &str = "/usr/local/go/bin/go";
+
+/// tests/programs/goroutines built with the Go toolchain (static, no cgo), or None with a
+/// SKIP line where Go is not installed.
+fn build_go(name: &str) -> Option<std::path::PathBuf> {
+    if !common::installed(GO) {
+        return None;
+    }
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/programs")
+        .join(name);
+    let binary = scratch().join(name);
+    let out = Command::new(GO)
+        .args(["build", "-o"])
+        .arg(&binary)
+        .arg(".")
+        .current_dir(&source)
+        .env("CGO_ENABLED", "0")
+        .env("GOCACHE", scratch().join("go-cache"))
+        .env("GOFLAGS", "-modcacherw")
+        .env("GOPATH", scratch().join("go-path"))
+        .output()
+        .expect("go build");
+    assert!(
+        out.status.success(),
+        "go build:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(binary)
+}
+
+#[test]
+fn go_runtime_threads() {
+    if !available() {
+        return;
+    }
+    let Some(program) = build_go("goroutines") else {
+        return;
+    };
+    let mut m = Matrix::new();
+    m.check(Run::new(program.to_str().unwrap_or_default()));
+    m.check(Run::new(program.to_str().unwrap_or_default()).kernel_options(["--no-rewrite"]));
     m.finish();
 }
