@@ -47,9 +47,6 @@ pub struct Threads {
     /// The next virtual tid to hand out. Tids are not reused while the instance lives
     /// (Linux reuses them only after wrapping pid_max).
     next_tid: i32,
-    /// The main thread's exit status once it has called exit while others run: Linux
-    /// reports the group leader's status when the last thread is gone.
-    pub leader_status: Option<i32>,
 }
 
 impl Threads {
@@ -60,7 +57,6 @@ impl Threads {
         Threads {
             live,
             next_tid: main_tid + 1,
-            leader_status: None,
         }
     }
 

@@ -183,3 +183,16 @@ fn go_runtime_threads() {
     m.check(Run::new(program.to_str().unwrap_or_default()).kernel_options(["--no-rewrite"]));
     m.finish();
 }
+
+#[test]
+fn exit_ends_one_thread_and_the_last_sets_the_status() {
+    if !available() {
+        return;
+    }
+    let Some(program) = build_c("thread_exit", &["-pthread"]) else {
+        return;
+    };
+    let mut m = Matrix::new();
+    m.check(Run::new(program.to_str().unwrap_or_default()).status(5));
+    m.finish();
+}
