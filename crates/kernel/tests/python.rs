@@ -523,6 +523,24 @@ print('native ids distinct', len({t.native_id for t in ts}) == 4)
 print('active', threading.active_count())
 "#;
 
+/// /proc/self/task while three threads wait: one directory per thread, and each thread's
+/// status and stat name it.
+const PROC_TASK: &str = r#"
+import os, threading
+ev = threading.Event()
+ts = [threading.Thread(target=ev.wait) for _ in range(3)]
+for t in ts: t.start()
+tids = sorted(int(x) for x in os.listdir('/proc/self/task'))
+print(len(tids), tids[0] == os.getpid(), sorted(t.native_id for t in ts) == tids[1:])
+for tid in tids:
+    st = open(f'/proc/self/task/{tid}/status').read()
+    print([l for l in st.splitlines() if l.startswith(('Pid:', 'Tgid:', 'Threads:'))] == [f'Tgid:\t{os.getpid()}', f'Pid:\t{tid}', 'Threads:\t4'])
+    print(open(f'/proc/self/task/{tid}/stat').read().split()[0] == str(tid), open(f'/proc/self/task/{tid}/comm').read().strip())
+ev.set()
+for t in ts: t.join()
+print(len(os.listdir('/proc/self/task')))
+"#;
+
 #[test]
 fn threading() {
     if !ready(&[PYTHON]) {
@@ -530,5 +548,6 @@ fn threading() {
     }
     let mut m = Matrix::new();
     m.check(py(THREADING));
+    m.check(py(PROC_TASK));
     m.finish();
 }
