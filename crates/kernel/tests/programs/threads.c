@@ -4,7 +4,10 @@
  * thread woken by a write in another, and the main thread's pthread_exit while another
  * thread finishes. Output is deterministic. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <linux/membarrier.h>
 #include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +60,33 @@ static void *at_barrier(void *arg) {
 static void *exits_early(void *arg) {
     (void)arg;
     pthread_exit((void *)42);
+    return NULL;
+}
+
+static pid_t sleeper_tid;
+static int sleeper_go;
+
+static void *sleeper(void *arg) {
+    (void)arg;
+    __atomic_store_n(&sleeper_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
+    while (!__atomic_load_n(&sleeper_go, __ATOMIC_SEQ_CST))
+        usleep(1000);
+    /* Pin this thread to the first CPU it may use; the others keep theirs. */
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    sched_getaffinity(0, sizeof set, &set);
+    int first = 0;
+    while (!CPU_ISSET(first, &set))
+        first++;
+    CPU_ZERO(&set);
+    CPU_SET(first, &set);
+    int pinned = sched_setaffinity(0, sizeof set, &set);
+    unsigned cpu = 99, node = 99;
+    long got = syscall(SYS_getcpu, &cpu, &node, NULL);
+    CPU_ZERO(&set);
+    sched_getaffinity(0, sizeof set, &set);
+    printf("pinned: %d, affinity now %d cpu(s), getcpu %ld on the pinned cpu: %s\n", pinned,
+           CPU_COUNT(&set), got, (int)cpu == first ? "yes" : "no");
     return NULL;
 }
 
@@ -153,6 +183,26 @@ int main(void) {
            (pfd[1].revents & POLLIN) ? "readable" : "not readable",
            t1.tv_sec - t0.tv_sec < 2 ? "woken at once" : "only at the timeout");
     pthread_join(p, NULL);
+
+    pthread_create(&p, NULL, sleeper, NULL);
+    while (!__atomic_load_n(&sleeper_tid, __ATOMIC_SEQ_CST))
+        usleep(1000);
+    printf("tgkill 0 to a live thread: %ld\n", syscall(SYS_tgkill, getpid(), sleeper_tid, 0));
+    long r = syscall(SYS_tgkill, getpid(), 99999, 0);
+    printf("tgkill 0 to no thread: %ld %s\n", r, strerrorname_np(errno));
+    printf("tkill 0 to a live thread: %ld\n", syscall(SYS_tkill, sleeper_tid, 0));
+    __atomic_store_n(&sleeper_go, 1, __ATOMIC_SEQ_CST);
+    pthread_join(p, NULL);
+    cpu_set_t mine;
+    sched_getaffinity(0, sizeof mine, &mine);
+    printf("main's affinity untouched: %s\n", CPU_COUNT(&mine) == sysconf(_SC_NPROCESSORS_ONLN) ? "yes" : "no");
+    long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    printf("membarrier query has private expedited: %s\n",
+           cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) ? "yes" : "no");
+    printf("membarrier register: %ld\n",
+           syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0));
+    printf("membarrier private expedited: %ld\n",
+           syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0));
 
     pthread_create(&p, NULL, last_one, NULL);
     printf("main exits first\n");
