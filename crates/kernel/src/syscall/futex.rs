@@ -31,9 +31,9 @@ pub fn futex(a: &Args) -> Result<u64, Errno> {
     }
     match cmd {
         abi::FUTEX_WAIT | abi::FUTEX_WAIT_BITSET => wait(a),
-        abi::FUTEX_WAKE | abi::FUTEX_WAKE_BITSET => forward(a, false, None),
-        abi::FUTEX_REQUEUE | abi::FUTEX_CMP_REQUEUE => forward(a, true, None),
-        abi::FUTEX_WAKE_OP => forward(a, true, None),
+        abi::FUTEX_WAKE | abi::FUTEX_WAKE_BITSET => forward(a, Second::None, None),
+        abi::FUTEX_REQUEUE | abi::FUTEX_CMP_REQUEUE => forward(a, Second::Named, None),
+        abi::FUTEX_WAKE_OP => forward(a, Second::Written, None),
         abi::FUTEX_LOCK_PI | abi::FUTEX_LOCK_PI2 => super::futex_pi::lock(a),
         abi::FUTEX_TRYLOCK_PI => super::futex_pi::trylock(a),
         abi::FUTEX_UNLOCK_PI => super::futex_pi::unlock(a),
@@ -54,12 +54,22 @@ fn wait(a: &Args) -> Result<u64, Errno> {
     } else {
         None
     };
-    forward(a, false, timeout.as_ref())
+    forward(a, Second::None, timeout.as_ref())
 }
 
-/// Checks the words the command touches and hands it to the host. `second` is for the
-/// commands with a second word (requeue, wake-op), which a[4] names; a[3] is then a count.
-fn forward(a: &Args, second: bool, timeout: Option<&Timespec>) -> Result<u64, Errno> {
+/// The second word (a[4]) of a command, and what the host does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Second {
+    None,
+    /// Requeue moves waiters there: it must be app memory, but is not accessed.
+    Named,
+    /// Wake-op changes it atomically.
+    Written,
+}
+
+/// Checks the words the command touches and hands it to the host. With a second word
+/// (requeue, wake-op), a[3] is a count, not a timeout.
+fn forward(a: &Args, second: Second, timeout: Option<&Timespec>) -> Result<u64, Errno> {
     let (addr, op) = (a[0], a[1]);
     if addr % 4 != 0 {
         return Err(Errno::EINVAL);
@@ -67,17 +77,20 @@ fn forward(a: &Args, second: bool, timeout: Option<&Timespec>) -> Result<u64, Er
     {
         let k = state::lock();
         user::read::<u32>(&k.vm.vmas, addr)?;
-        if second {
-            if a[4] % 4 != 0 {
-                return Err(Errno::EINVAL);
+        match second {
+            Second::None => {}
+            Second::Named if a[4] % 4 != 0 => return Err(Errno::EINVAL),
+            Second::Named => {
+                user::read::<u32>(&k.vm.vmas, a[4])?;
             }
-            // Wake-op writes the second word; requeue only names it.
-            user::atomic_u32(&k.vm.vmas, a[4])?;
+            Second::Written => {
+                user::atomic_u32(&k.vm.vmas, a[4])?;
+            }
         }
     }
     let fourth = match timeout {
         Some(t) => t as *const Timespec as u64,
-        None if second => a[3],
+        None if second != Second::None => a[3],
         None => 0,
     };
     // SAFETY: the words are checked app memory; the timeout lives in kernel memory.

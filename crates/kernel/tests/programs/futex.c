@@ -27,6 +27,7 @@ static const char *result(long r) {
 }
 
 static uint32_t word, word2;
+static const uint32_t read_only_word = 1;
 static int woken;
 
 static void *waiter(void *arg) {
@@ -111,6 +112,22 @@ int main(void) {
     for (int i = 0; i < 3; i++)
         pthread_join(t[i], NULL);
     printf("woken: %d\n", woken);
+
+    /* Wake-op: a waiter sleeps on word; wake-op on word2 (wake none there) sets word to 7
+     * and, since its old value was 0, wakes one waiter on word. */
+    woken = 0;
+    word = 0;
+    pthread_create(&t[0], NULL, waiter, (void *)(intptr_t)FUTEX_WAIT_PRIVATE);
+    settle();
+    printf("wake_op: %s\n",
+           result(futex(&word2, FUTEX_WAKE_OP_PRIVATE, 0, (void *)(uintptr_t)1, &word,
+                        FUTEX_OP(FUTEX_OP_SET, 7, FUTEX_OP_CMP_EQ, 0))));
+    pthread_join(t[0], NULL);
+    printf("word now %u, woken %d\n", word, woken);
+    printf("wake_op on an unwritable word: %s\n",
+           result(futex(&word2, FUTEX_WAKE_OP_PRIVATE, 0, (void *)(uintptr_t)1, (uint32_t *)&read_only_word,
+                        FUTEX_OP(FUTEX_OP_SET, 7, FUTEX_OP_CMP_EQ, 0))));
+    word = 0;
 
     /* Bitset: a waiter on bit 1 is not woken by a wake for bit 0. */
     woken = 0;
