@@ -1,6 +1,7 @@
 /* Raw futex operations and the futex-based locks glibc builds on them: wait/wake, EAGAIN,
- * ETIMEDOUT (relative and absolute), requeue, bitset wake, a PI mutex under contention
- * and a robust mutex whose owner thread dies (EOWNERDEAD). Output is deterministic. */
+ * ETIMEDOUT (relative and absolute), requeue, wake-op, bitset wake, futex_waitv, a PI mutex
+ * under contention and with a timeout, and robust mutexes (plain and PI) whose owner thread
+ * dies (EOWNERDEAD). Output is deterministic. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
@@ -57,6 +58,18 @@ static void *pi_worker(void *arg) {
             usleep(100);
         pthread_mutex_unlock(&pi_lock);
     }
+    return NULL;
+}
+
+static int pi_held;
+
+static void *holds_pi(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&pi_lock);
+    __atomic_store_n(&pi_held, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&pi_held, __ATOMIC_SEQ_CST) != 2)
+        usleep(1000);
+    pthread_mutex_unlock(&pi_lock);
     return NULL;
 }
 
@@ -151,6 +164,44 @@ int main(void) {
     pthread_mutex_lock(&pi_lock);
     printf("PI trylock by the owner: %s\n", strerrorname_np(pthread_mutex_trylock(&pi_lock)));
     pthread_mutex_unlock(&pi_lock);
+
+    /* A PI mutex held by another thread: a timed lock gives up with ETIMEDOUT. */
+    pthread_create(&t[0], NULL, holds_pi, NULL);
+    while (!__atomic_load_n(&pi_held, __ATOMIC_SEQ_CST))
+        usleep(1000);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 30 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    printf("PI timedlock while held: %s\n", strerrorname_np(pthread_mutex_timedlock(&pi_lock, &until)));
+    __atomic_store_n(&pi_held, 2, __ATOMIC_SEQ_CST);
+    pthread_join(t[0], NULL);
+    printf("PI lock after release: %d\n", pthread_mutex_lock(&pi_lock));
+    pthread_mutex_unlock(&pi_lock);
+
+    /* futex_waitv: a stale value is EAGAIN; matching values sleep until the deadline. */
+    struct futex_waitv wv[2] = {
+        {.val = 0, .uaddr = (uintptr_t)&word, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG},
+        {.val = 5, .uaddr = (uintptr_t)&word2, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG},
+    };
+    word = 0;
+    word2 = 4;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += 1;
+    printf("waitv with a stale value: %s\n",
+           result(syscall(SYS_futex_waitv, wv, 2, 0, &until, CLOCK_MONOTONIC)));
+    word2 = 5;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += 20 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    printf("waitv until a deadline: %s\n",
+           result(syscall(SYS_futex_waitv, wv, 2, 0, &until, CLOCK_MONOTONIC)));
 
     /* A robust mutex whose owner exits holding it. */
     pthread_mutexattr_init(&attr);
