@@ -100,3 +100,31 @@ impl Threads {
         self.live.keys().copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tids_are_fresh_and_the_count_follows_exits() {
+        let mut threads = Threads::new(2, 1000);
+        let a = threads.add(Thread::new(1001, 0b10));
+        let b = threads.add(Thread::new(1002, 0));
+        assert_eq!((a, b), (3, 4));
+        assert_eq!(
+            threads.get(a).map(|t| (t.host_tid, t.mask)),
+            Some((1001, 0b10))
+        );
+        // A new thread starts with no sigaltstack, no clear_child_tid, no robust list.
+        let t = threads.get(b).copied();
+        assert!(t.is_some_and(|t| t.altstack.ss_flags == 2 && t.clear_child_tid == 0));
+        assert_eq!(threads.remove(a).1, 2);
+        assert!(threads.get(a).is_none());
+        // Tids are not reused while the instance lives.
+        assert_eq!(threads.add(Thread::new(1003, 0)), 5);
+        assert_eq!(threads.tids().collect::<Vec<_>>(), [2, 4, 5]);
+        assert_eq!(threads.remove(2).1, 2);
+        let (gone, left) = threads.remove(99);
+        assert!(gone.is_none() && left == 2);
+    }
+}
