@@ -92,6 +92,11 @@ impl Threads {
         (gone, self.live.len())
     }
 
+    /// The signals every live thread blocks.
+    pub fn common_mask(&self) -> u64 {
+        self.live.values().fold(!0, |mask, t| mask & t.mask)
+    }
+
     pub fn count(&self) -> usize {
         self.live.len()
     }
@@ -118,6 +123,7 @@ mod tests {
         // A new thread starts with no sigaltstack, no clear_child_tid, no robust list.
         let t = threads.get(b).copied();
         assert!(t.is_some_and(|t| t.altstack.ss_flags == 2 && t.clear_child_tid == 0));
+        assert_eq!(threads.common_mask(), 0);
         assert_eq!(threads.remove(a).1, 2);
         assert!(threads.get(a).is_none());
         // Tids are not reused while the instance lives.

@@ -196,3 +196,31 @@ fn exit_ends_one_thread_and_the_last_sets_the_status() {
     m.check(Run::new(program.to_str().unwrap_or_default()).status(5));
     m.finish();
 }
+
+#[test]
+fn process_signal_reaches_a_thread_that_does_not_block_it() {
+    use std::os::unix::process::ExitStatusExt;
+    if !available() {
+        return;
+    }
+    let Some(program) = build_c("thread_kill", &["-pthread"]) else {
+        return;
+    };
+    let native = Command::new(&program).output().expect("native run");
+    let kernel = Command::new(KERNEL)
+        .arg("--")
+        .arg(&program)
+        .current_dir(scratch())
+        .output()
+        .expect("kernel run");
+    assert_eq!(
+        native.status.signal(),
+        Some(10),
+        "the native run died by SIGUSR1"
+    );
+    assert_eq!(kernel.status.signal(), native.status.signal());
+    assert_eq!(
+        String::from_utf8_lossy(&kernel.stdout),
+        String::from_utf8_lossy(&native.stdout)
+    );
+}

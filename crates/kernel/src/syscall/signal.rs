@@ -153,12 +153,12 @@ fn default_is_ignore(sig: i32) -> bool {
 }
 
 /// A signal sent by the app to its own instance: to the thread `tid`, or to the process
-/// (None: judged by the calling thread's mask, the thread Linux would pick first).
+/// (None: blocked only if every thread blocks it, as Linux then finds no thread to take it).
 fn send_to_self(sig: u64, tid: Option<i32>) -> Result<u64, Errno> {
-    let mut k = state::lock();
+    let k = state::lock();
     let mask = match tid {
         Some(tid) => k.threads.get(tid).ok_or(Errno::ESRCH)?.mask,
-        None => k.threads.current().mask,
+        None => k.threads.common_mask(),
     };
     if sig == 0 {
         return Ok(0);
@@ -213,5 +213,8 @@ pub fn tkill(a: &Args) -> Result<u64, Errno> {
 
 /// A write to a pipe without readers raises SIGPIPE on the writer.
 pub fn raise_sigpipe() {
-    let _ = send_to_self(abi::SIGPIPE as u64, None);
+    let _ = send_to_self(
+        abi::SIGPIPE as u64,
+        Some(crate::arch::context::current().tid),
+    );
 }
