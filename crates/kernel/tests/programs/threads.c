@@ -8,6 +8,7 @@
 #include <linux/membarrier.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +88,24 @@ static void *sleeper(void *arg) {
     sched_getaffinity(0, sizeof set, &set);
     printf("pinned: %d, affinity now %d cpu(s), getcpu %ld on the pinned cpu: %s\n", pinned,
            CPU_COUNT(&set), got, (int)cpu == first ? "yes" : "no");
+    return NULL;
+}
+
+static void *own_signal_state(void *arg) {
+    (void)arg;
+    sigset_t now;
+    pthread_sigmask(SIG_SETMASK, NULL, &now);
+    stack_t ss;
+    sigaltstack(NULL, &ss);
+    printf("new thread: inherits SIGUSR2 blocked: %s, altstack %s\n",
+           sigismember(&now, SIGUSR2) ? "yes" : "no", (ss.ss_flags & SS_DISABLE) ? "off" : "on");
+    sigset_t more;
+    sigemptyset(&more);
+    sigaddset(&more, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &more, NULL);
+    static char stack[65536];
+    stack_t mine = {.ss_sp = stack, .ss_size = sizeof stack};
+    sigaltstack(&mine, NULL);
     return NULL;
 }
 
@@ -183,6 +202,23 @@ int main(void) {
            (pfd[1].revents & POLLIN) ? "readable" : "not readable",
            t1.tv_sec - t0.tv_sec < 2 ? "woken at once" : "only at the timeout");
     pthread_join(p, NULL);
+
+    sigset_t usr2;
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &usr2, NULL);
+    static char main_stack[65536];
+    stack_t main_ss = {.ss_sp = main_stack, .ss_size = sizeof main_stack};
+    sigaltstack(&main_ss, NULL);
+    pthread_create(&p, NULL, own_signal_state, NULL);
+    pthread_join(p, NULL);
+    sigset_t now;
+    pthread_sigmask(SIG_SETMASK, NULL, &now);
+    stack_t ss;
+    sigaltstack(NULL, &ss);
+    printf("main after: SIGHUP blocked: %s, altstack is its own: %s\n",
+           sigismember(&now, SIGHUP) ? "yes" : "no", ss.ss_sp == main_stack ? "yes" : "no");
+    pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 
     pthread_create(&p, NULL, sleeper, NULL);
     while (!__atomic_load_n(&sleeper_tid, __ATOMIC_SEQ_CST))
