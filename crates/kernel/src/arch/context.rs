@@ -5,7 +5,7 @@
 //! [`ThreadContext`]: the trampoline reads its kernel stack from `gs:[8]`.
 
 use alloc::boxed::Box;
-use core::sync::atomic::{AtomicI32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 use crate::host;
 
@@ -38,6 +38,24 @@ pub struct ThreadContext {
     /// For a thread being started: the app's FS base and the frame it enters the app with.
     pub start_fs: u64,
     pub start_frame: u64,
+    /// How many host calls this thread has made (for --stats: a served call's host-call
+    /// count is the difference across it). Per thread, so another thread's calls during a
+    /// blocking one are not counted; written only by its own thread.
+    pub host_calls: AtomicU64,
+}
+
+/// Whether GS holds a context on every thread that makes host calls (from the main
+/// thread's install on; before it, FSGSBASE may not even be usable).
+static GS_READY: AtomicBool = AtomicBool::new(false);
+
+/// Counts a host call on the calling thread.
+#[inline(always)]
+pub fn count_host_call() {
+    if GS_READY.load(Ordering::Relaxed) {
+        let calls = &current().host_calls;
+        // One writer: a plain load and store, no locked instruction.
+        calls.store(calls.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
 }
 
 /// Size of each kernel stack (the trampoline's and the SIGSYS alternate stack).
@@ -57,13 +75,28 @@ impl ThreadContext {
             altstack,
             start_fs: 0,
             start_frame: 0,
+            host_calls: AtomicU64::new(0),
         }));
         ctx.self_ptr = ctx as *mut ThreadContext as u64;
         Ok(ctx)
     }
 
-    /// Installs this context on the calling thread: its SIGSYS stack and GS.
+    /// Installs this context on the calling thread: GS, then its SIGSYS stack.
     pub fn activate(&mut self) -> Result<(), junction_abi::Errno> {
+        // GS first, and uncounted: a new thread starts with its parent's GS, and counting
+        // would write the parent's counter.
+        // SAFETY: setting GS base to our context; no code in this process uses GS otherwise.
+        let raw = unsafe {
+            host::raw::syscall6(
+                junction_abi::SYS_ARCH_PRCTL,
+                [ARCH_SET_GS as usize, self.self_ptr as usize, 0, 0, 0, 0],
+            )
+        };
+        if raw < 0 {
+            return Err(
+                junction_abi::Errno::from_raw(-raw as i32).unwrap_or(junction_abi::Errno::EIO)
+            );
+        }
         let stack = junction_abi::structs::StackT {
             ss_sp: self.altstack as u64,
             ss_flags: 0,
@@ -72,13 +105,6 @@ impl ThreadContext {
         };
         // SAFETY: the alternate stack is a mapping that is never freed.
         unsafe { host::sigaltstack(&stack) }?;
-        // SAFETY: setting GS base to our context; no code in this process uses GS otherwise.
-        unsafe {
-            host::call(
-                junction_abi::SYS_ARCH_PRCTL,
-                host::args!(ARCH_SET_GS, self.self_ptr),
-            )
-        }?;
         Ok(())
     }
 }
@@ -91,6 +117,7 @@ pub fn install_for_current_thread(
     let ctx = ThreadContext::allocate(tid)?;
     ctx.host_tid.store(host::gettid(), Ordering::Relaxed);
     ctx.activate()?;
+    GS_READY.store(true, Ordering::Relaxed);
     Ok(ctx)
 }
 

@@ -146,6 +146,7 @@ pub unsafe fn spawn(uc: *const u8, start: Start) -> Result<i32, Errno> {
     ctx.start_frame = uc_at;
     ctx.host_tid.store(-1, Ordering::Relaxed);
     let ctx_addr = ctx as *mut ThreadContext as u64;
+    super::context::count_host_call();
     // SAFETY: the stack below the frame is the child's alone; the tid word lives in the
     // leaked context; thread_start never returns.
     let raw = unsafe {

@@ -197,14 +197,10 @@ fn check(raw: isize) -> Result<usize, Errno> {
 /// As [`raw::syscall6`]: pointer arguments must be valid for the call.
 #[inline(always)]
 pub unsafe fn call(nr: usize, args: [usize; 6]) -> Result<usize, Errno> {
-    HOST_CALLS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    crate::arch::context::count_host_call();
     // SAFETY: forwarded to the caller.
     check(unsafe { raw::syscall6(nr, args) })
 }
-
-/// How many host calls the kernel has made (for --stats: a served call's host-call count is
-/// the difference across it).
-pub static HOST_CALLS: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
 macro_rules! args {
     ($($a:expr),*) => {{
