@@ -23,6 +23,7 @@ pub mod state;
 pub mod stats;
 pub mod sync;
 pub mod syscall;
+pub mod thread;
 pub mod time;
 pub mod trace;
 pub mod user;

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use junction_abi::{
-    structs::{KernelSigaction, StackT, Sysinfo},
+    structs::{KernelSigaction, Sysinfo},
     Errno,
 };
 
@@ -30,6 +30,7 @@ use crate::mm::{
     Vm,
 };
 use crate::state::{self, Kernel, SignalState, INSTANCE_PID, INSTANCE_PPID};
+use crate::thread::Threads;
 use crate::{host, print, sync::SpinLock};
 
 static HOST_AUX: SpinLock<HostAux> = SpinLock::new(HostAux {
@@ -354,6 +355,8 @@ fn run(
     }
 
     crate::fs::proc::init();
+    crate::readiness::init()
+        .map_err(|e| errno_msg("cannot create the kernel's wake-up eventfd", e))?;
     mm::reserve_window().map_err(|e| errno_msg("cannot reserve the app address window", e))?;
     let mut vm = Vm::new(layout::MMAP_TOP - layout::random_offset(layout::RANDOM_BITS));
     for (start, end, backing) in host_vdso_ranges() {
@@ -436,21 +439,12 @@ fn run(
                 sa_restorer: 0,
                 sa_mask: 0,
             }; 64],
-            mask: 0,
-            altstack: StackT {
-                ss_sp: 0,
-                ss_flags: 2,
-                _pad12: [0; 4],
-                ss_size: 0,
-            },
         },
         exe: loaded.exe.clone(),
         comm: comm_of(&exe_path),
         cmdline,
         auxv: loaded.auxv.clone(),
-        clear_child_tid: 0,
-        fs_base: 0,
-        robust_list: (0, 0),
+        threads: Threads::new(INSTANCE_PID, host::gettid()),
     });
 
     if opts.trace {
