@@ -805,14 +805,17 @@ static int hangup(const char *dir) {
     must(listen(l, 1), "listen");
     printf("ready\n");
     int s = must(accept(l, NULL, NULL), "accept");
+    /* The peer's byte must be there before the first edge, else its arrival is an edge of
+     * its own (natively too), whichever side wins the race. */
+    struct pollfd readable = {.fd = s, .events = POLLIN};
+    must(poll(&readable, 1, 5000), "poll");
     int ep = epoll_create1(0);
     struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET}, out[4];
     must(epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev), "epoll_ctl");
     CHECK("first edge", epoll_wait(ep, out, 4, 3000));
-    long long t0 = now_ms();
+    /* One event (not 0: the timeout), and it is the hang-up. */
     CHECK("the hang-up", epoll_wait(ep, out, 4, 5000));
-    printf("%-44s %d %d\n", "HUP, long before the timeout", (out[0].events & EPOLLHUP) != 0,
-           now_ms() - t0 < 3000);
+    printf("%-44s %d\n", "HUP", (out[0].events & EPOLLHUP) != 0);
     unlink(path);
     return 0;
 }
