@@ -1,0 +1,107 @@
+// Instances under the Junction kernel, through @junction/runtime's start(). The function is
+// passed in (not imported) so that this package does not depend on the runtime, which
+// depends on it for `junction daemon`.
+import { tmpdir } from "node:os";
+import type {
+  InstanceEnd,
+  InstanceSpec,
+  InstanceStarter,
+  LogSink,
+  StartedInstance,
+} from "./starter.js";
+
+/** The subset of @junction/runtime's RunOptions this starter sets. */
+export interface KernelRunOptions {
+  program: string;
+  args?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  clearEnv?: boolean;
+  hostTmp?: boolean;
+  cwd?: string;
+  memory?: number | string;
+  cpus?: number;
+  binds?: { host: string; path: string }[];
+  stdio?: "inherit" | "pipe";
+  input?: string | Uint8Array;
+}
+
+/** The subset of @junction/runtime's RunningProgram this starter uses. */
+export interface KernelRunningProgram {
+  readonly pid: number | undefined;
+  kill(signal?: NodeJS.Signals | number): boolean;
+  readonly result: Promise<{
+    status: number | null;
+    signal: NodeJS.Signals | null;
+    stdout?: string;
+    stderr?: string;
+  }>;
+}
+
+export interface KernelStarterOptions {
+  /** @junction/runtime's `start`. */
+  start: (options: KernelRunOptions) => KernelRunningProgram;
+  /** Whether this runtime's kernel takes `binds` (`--bind`); secrets need it. */
+  supportsBinds: boolean;
+}
+
+/** Starts each instance as its own kernel process. */
+export function kernelStarter(options: KernelStarterOptions): InstanceStarter {
+  return {
+    name: "kernel",
+    supportsBinds: options.supportsBinds,
+    // Not yet: the kernel does not serve sockets. Checked at deploy, so http functions on
+    // this starter are refused with a reason instead of failing at every invocation.
+    supportsListen: false,
+    start: (spec, log) => startKernel(options, spec, log),
+  };
+}
+
+function startKernel(
+  options: KernelStarterOptions,
+  spec: InstanceSpec,
+  log: LogSink,
+): StartedInstance {
+  const run: KernelRunOptions = {
+    program: spec.program,
+    args: spec.args,
+    env: spec.env,
+    clearEnv: true,
+    cwd: spec.cwd,
+    stdio: "pipe",
+    // The instance's /tmp is its own tmpfs; code kept under the host's /tmp (tests, a state
+    // directory there) is reachable only through the host's /tmp, read-only.
+    hostTmp: spec.cwd.startsWith(`${tmpdir()}/`),
+  };
+  if (spec.memory !== undefined) run.memory = spec.memory;
+  if (spec.cpus !== undefined) run.cpus = spec.cpus;
+  if (spec.binds.length > 0) run.binds = spec.binds;
+  if (spec.input !== undefined) run.input = spec.input;
+  let program: KernelRunningProgram;
+  try {
+    program = options.start(run);
+  } catch (err) {
+    return { pid: undefined, kill: () => {}, ended: Promise.reject(err) };
+  }
+  const ended = program.result.then((r): InstanceEnd => {
+    // The runtime hands output over when the instance has ended, as UTF-8 text.
+    for (const line of (r.stderr ?? "").split("\n")) if (line !== "") log(line);
+    const stdout = r.stdout ?? "";
+    if (!spec.captureStdout) {
+      for (const line of stdout.split("\n")) if (line !== "") log(line);
+    }
+    return {
+      status: r.status,
+      signal: r.signal,
+      stdout: spec.captureStdout ? Buffer.from(stdout, "utf8") : Buffer.alloc(0),
+    };
+  });
+  return {
+    get pid() {
+      return program.pid;
+    },
+    kill: (signal = "SIGKILL") => {
+      program.kill(signal);
+    },
+    ended,
+  };
+}
