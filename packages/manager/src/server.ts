@@ -110,7 +110,8 @@ function parseLogQuery(request: FastifyRequest): { query: LogQuery; follow: bool
 
 /** Builds the Fastify app over `manager` (not listening; call `listen`). */
 export function createServer(manager: Manager, options: ServerOptions = {}): FastifyInstance {
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  // forceCloseConnections: followed log streams never end by themselves; close() ends them.
+  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, forceCloseConnections: true });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _request, reply) => {
     if (err instanceof ManagerError) {
@@ -266,6 +267,8 @@ async function streamLogs(
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-cache" });
+  // A follower with no history yet must still see the status line now, not at the first line.
+  raw.flushHeaders();
   for (const m of history) raw.write(`${JSON.stringify(m)}\n`);
   if (!follow) {
     raw.end();

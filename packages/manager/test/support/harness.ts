@@ -42,7 +42,11 @@ export async function startHarness(
   const stateDir = options.stateDir ?? tempState();
   const manager = await createManager({
     stateDir,
-    starters: { host: hostStarter() },
+    // "nolisten": host processes as a starter that cannot listen would be (the kernel today).
+    starters: {
+      host: hostStarter(),
+      nolisten: { ...hostStarter(), name: "nolisten", supportsListen: false },
+    },
     defaultStarter: "host",
     defaults: options.defaults ?? {},
     warn: () => {},
