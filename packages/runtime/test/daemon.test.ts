@@ -1,0 +1,134 @@
+// `junction daemon` and createManager() with the kernel starter: functions deployed over the
+// OpenFaaS API run under the real junction-kernel. Skipped, with a note, when the kernel binary
+// has not been built (see kernel.test.ts).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Daemon, KernelNotFoundError, kernelPath, startDaemon } from "../src/index.js";
+import { junction, startJunction } from "./support/cli.js";
+
+function hasKernel(): boolean {
+  try {
+    kernelPath({ env: {} });
+    return true;
+  } catch (err) {
+    if (err instanceof KernelNotFoundError) return false;
+    throw err;
+  }
+}
+const kernel = hasKernel();
+
+describe("junction daemon --help", () => {
+  it("describes the daemon and its options", () => {
+    const r = junction(["daemon", "--help"]);
+    expect(r.status).toBe(0);
+    for (const option of ["--port", "--host", "--state"]) expect(r.stdout).toContain(option);
+  });
+
+  it("refuses a bad port as bad usage", () => {
+    const r = junction(["daemon", "--port", "http"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("junction daemon:");
+  });
+});
+
+describe.skipIf(!kernel)("the daemon with the kernel starter", () => {
+  let stateDir: string;
+  let daemon: Daemon;
+  let auth: string;
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), "junction-daemon-"));
+    daemon = await startDaemon({ port: 0, host: "127.0.0.1", stateDir });
+    const { username, password } = daemon.manager.credentials;
+    auth = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+  });
+  afterAll(async () => {
+    await daemon.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  async function deploy(body: object): Promise<Response> {
+    return fetch(`${daemon.url}/system/functions`, {
+      method: "POST",
+      headers: { authorization: auth, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
+  async function invoke(name: string, body: string): Promise<Response> {
+    return fetch(`${daemon.url}/function/${name}`, { method: "POST", body });
+  }
+
+  it("runs the python3-http template under the kernel (stdio protocol)", async () => {
+    expect((await deploy({ service: "py", image: "python3-http" })).status).toBe(202);
+    const res = await invoke("py", "kernel");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("Hello from python3-http: kernel");
+  });
+
+  it("runs a C function under the kernel, a fresh instance per request", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "junction-c-fn-"));
+    writeFileSync(
+      join(dir, "fn.c"),
+      '#include <stdio.h>\n#include <unistd.h>\nint main(void){char b[256];size_t n=fread(b,1,sizeof b,stdin);printf("%d:%.*s",(int)getpid(),(int)n,b);return 0;}\n',
+    );
+    const cc = spawnSync("cc", ["-O2", "-o", join(dir, "fn"), join(dir, "fn.c")], {
+      encoding: "utf8",
+    });
+    expect(cc.status, cc.stderr).toBe(0);
+    writeFileSync(
+      join(dir, "junction.json"),
+      JSON.stringify({ runtime: "binary", command: ["./fn"] }),
+    );
+    expect((await deploy({ service: "cfn", image: `dir:${dir}` })).status).toBe(202);
+    const a = await (await invoke("cfn", "one")).text();
+    const b = await (await invoke("cfn", "two")).text();
+    expect(a).toMatch(/^\d+:one$/);
+    expect(b).toMatch(/^\d+:two$/);
+  });
+
+  it("counts kernel starts as cold starts", async () => {
+    const text = await (await fetch(`${daemon.url}/metrics`)).text();
+    const cold = /junction_instance_starts_total\{kind="cold"\} (\d+)/.exec(text);
+    expect(Number(cold?.[1])).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a function that fails under the kernel: 502", async () => {
+    expect(
+      (await deploy({ service: "no", image: "binary", envProcess: "/bin/false" })).status,
+    ).toBe(202);
+    expect((await invoke("no", "x")).status).toBe(502);
+  });
+
+  it("refuses http functions on the kernel starter, which cannot listen yet: 501", async () => {
+    const res = await deploy({ service: "web", image: "node-http" });
+    expect(res.status).toBe(501);
+  });
+
+  it("runs http functions on the host starter", async () => {
+    const res = await deploy({
+      service: "web-host",
+      image: "node-http",
+      annotations: { "com.junction.starter": "host" },
+    });
+    expect(res.status).toBe(202);
+    expect(await (await invoke("web-host", "hi")).text()).toBe("Hello from node-http: hi");
+  });
+});
+
+describe.skipIf(!kernel)("junction daemon (the command)", () => {
+  it("prints where it listens, serves, and stops on SIGTERM", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "junction-daemon-cli-"));
+    const cli = startJunction(["daemon", "--port", "0", "--state", stateDir], {});
+    const line = await cli.line("junction daemon: listening on ");
+    const url = line.slice("junction daemon: listening on ".length).trim();
+    expect((await (await fetch(`${url}/healthz`)).text()).trim()).toBe("OK");
+    cli.child.kill("SIGTERM");
+    const result = await cli.exited;
+    expect(result.status).toBe(0);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+});
