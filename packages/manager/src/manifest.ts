@@ -91,38 +91,49 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
+/** The host's python3: a pyenv shim on PATH is a shell script, Debian's is the real program. */
+function python(): string {
+  const found = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : onPath("python3");
+  if (found === undefined) throw new ManagerError("instance_failed", "python3 is not installed");
+  return found;
+}
+
+/** A program named in a command line: an interpreter, a path in `dir`, or a name on PATH. */
+function program(name: string, dir: string): string {
+  if (name === "python3" || name === "python") return python();
+  if (name === "node") return process.execPath;
+  if (isAbsolute(name)) return name;
+  if (name.includes("/")) return join(dir, name);
+  const found = onPath(name);
+  if (found === undefined)
+    throw new ManagerError("invalid", `'${name}' is not on PATH`, "envProcess");
+  return found;
+}
+
 /**
- * The program and arguments that start a function from directory `dir`. `envProcess`
- * (OpenFaaS's fprocess) replaces the manifest's command when given.
+ * The program and arguments that start a function from directory `dir` (also its working
+ * directory). `envProcess` (OpenFaaS's fprocess, a whole command line such as
+ * "python3 index.py") replaces the manifest's runtime and command when given.
  */
 export function commandLine(
   manifest: Manifest,
   dir: string,
   envProcess?: string,
 ): { program: string; args: string[] } {
-  const command =
-    envProcess !== undefined ? envProcess.split(/\s+/).filter(Boolean) : manifest.command;
-  const [first, ...rest] = command;
-  if (first === undefined) throw invalid("envProcess is empty");
+  if (envProcess !== undefined) {
+    const [first, ...rest] = envProcess.split(/\s+/).filter(Boolean);
+    if (first === undefined) throw new ManagerError("invalid", "envProcess is empty", "envProcess");
+    return { program: program(first, dir), args: rest };
+  }
+  const [first, ...rest] = manifest.command;
+  if (first === undefined) throw invalid("the manifest's command is empty");
   switch (manifest.runtime) {
-    case "python3": {
-      // A pyenv shim on PATH is a shell script; Debian's interpreter is the real program.
-      const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : onPath("python3");
-      if (python === undefined)
-        throw new ManagerError("instance_failed", "python3 is not installed");
-      return { program: python, args: [resolveIn(dir, first), ...rest] };
-    }
+    case "python3":
+      return { program: python(), args: [resolveIn(dir, first), ...rest] };
     case "node":
       return { program: process.execPath, args: [resolveIn(dir, first), ...rest] };
-    case "binary": {
-      if (isAbsolute(first)) return { program: first, args: rest };
-      if (first.includes("/")) return { program: join(dir, first), args: rest };
-      const found = onPath(first);
-      if (found === undefined) {
-        throw new ManagerError("instance_failed", `'${first}' is not on PATH`);
-      }
-      return { program: found, args: rest };
-    }
+    case "binary":
+      return { program: program(first, dir), args: rest };
   }
 }
 

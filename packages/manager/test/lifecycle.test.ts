@@ -250,6 +250,25 @@ describe("stdio protocol", () => {
     await deploy(h, { service: "wc", image: "binary", envProcess: "/usr/bin/wc -c" });
     expect((await (await h.call("POST", "/function/wc", "12345")).text()).trim()).toBe("5");
   });
+
+  it("envProcess as faas-cli sends it for python3 ('python3 index.py') runs the template", async () => {
+    h = await startHarness();
+    await deploy(h, { service: "fproc", image: "python3-http", envProcess: "python3 index.py" });
+    expect(await (await h.call("POST", "/function/fproc", "x")).text()).toBe(
+      "Hello from python3-http: x",
+    );
+  });
+
+  it("envProcess naming a program that does not exist: 400", async () => {
+    h = await startHarness();
+    const res = await h.call("POST", "/system/functions", {
+      service: "nothere",
+      image: "binary",
+      envProcess: "no-such-program-anywhere --flag",
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { field: string } }).error.field).toBe("envProcess");
+  });
 });
 
 describe("logs", () => {
