@@ -7,10 +7,11 @@
 //! When only kernel objects are involved, [`wait`] sleeps on [`CHANGED`], which every
 //! kernel-object wake-up bumps ([`WakeCounter`]). With one app thread nothing bumps it
 //! during the sleep, so the sleep lasts the whole timeout, as natively; once threads exist,
-//! another thread's write ends it at once.
+//! another thread's write ends it at once, and a host-fd wait is poked through a host
+//! eventfd.
 
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
 use junction_abi::{
     structs::{Pollfd, Timespec},
@@ -26,6 +27,41 @@ const NS_PER_SEC: u64 = 1_000_000_000;
 
 /// Bumped by every wake-up of every kernel object: the word a wait with no host fds sleeps on.
 pub static CHANGED: WaitWord = WaitWord::new();
+
+/// A wait on host fds sleeps in host ppoll, which a bump of [`CHANGED`] does not end. So
+/// such a wait also polls this host eventfd (semaphore mode, made at start-up), and a
+/// wake-up while any sleep there writes one token per sleeper: each sleeper it woke takes
+/// one. A token left over only causes a rescan. -1 until made.
+static POKE_FD: AtomicI32 = AtomicI32::new(-1);
+/// How many waits sleep in host ppoll.
+static HOST_SLEEPERS: AtomicU32 = AtomicU32::new(0);
+
+const EFD_SEMAPHORE: u64 = 1;
+const EFD_NONBLOCK: u64 = 0o4000;
+const EFD_CLOEXEC: u64 = 0o2000000;
+
+/// Makes the poke eventfd (start-up only: eventfd2 is not a host call the filter allows).
+pub fn init() -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    let fd = unsafe {
+        host::call(
+            junction_abi::SYS_EVENTFD2,
+            host::args!(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC),
+        )
+    }?;
+    POKE_FD.store(fd as i32, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Something changed: wake the waits on kernel objects, and those in host ppoll.
+fn changed() {
+    CHANGED.wake_all();
+    let sleepers = HOST_SLEEPERS.load(Ordering::SeqCst);
+    let fd = POKE_FD.load(Ordering::Relaxed);
+    if sleepers > 0 && fd >= 0 {
+        let _ = host::write(fd, &u64::from(sleepers).to_ne_bytes());
+    }
+}
 
 /// How many wake-ups an object has sent to its readers and to its writers. Linux's epoll
 /// reports an EPOLLET item again after each wake-up whose key matches what it watches (every
@@ -59,19 +95,19 @@ impl WakeCounter {
     /// The object may have become (more) readable.
     pub fn wake_readers(&self) {
         self.readers.fetch_add(1, Ordering::AcqRel);
-        CHANGED.wake_all();
+        changed();
     }
 
     /// The object may have become (more) writable.
     pub fn wake_writers(&self) {
         self.writers.fetch_add(1, Ordering::AcqRel);
-        CHANGED.wake_all();
+        changed();
     }
 
     /// Hang-up and release: everyone is woken, whatever they wait for.
     pub fn wake_everyone(&self) {
         self.everyone.fetch_add(1, Ordering::AcqRel);
-        CHANGED.wake_all();
+        changed();
     }
 
     pub fn get(&self) -> Wakeups {
@@ -128,14 +164,13 @@ impl HostWaits {
     /// instances pass on the host fds of their own interest lists).
     pub fn add(&mut self, file: &OpenFile, events: u32) {
         if let Some(fd) = file.ops.host_fd() {
-            let events = events & POLL_ASKABLE;
-            if events != 0 {
-                self.fds.push(Pollfd {
-                    fd,
-                    events: events as u16 as i16,
-                    revents: 0,
-                });
-            }
+            // Even with no bits to ask for: the host reports a hang-up or an error anyway,
+            // which a wait must not sleep through.
+            self.fds.push(Pollfd {
+                fd,
+                events: (events & POLL_ASKABLE) as u16 as i16,
+                revents: 0,
+            });
         } else if let Some(epoll) = file.kind::<Epoll>() {
             epoll.add_host_waits(self);
         }
@@ -174,10 +209,36 @@ fn block(seen: u32, host_waits: &mut HostWaits, remaining: Option<u64>) -> Resul
     if host_waits.is_empty() {
         return CHANGED.wait_timeout(seen, timeout.as_ref());
     }
-    // Threads: a kernel object changed by another thread does not end this host wait. When
-    // threads arrive, the waker needs a host fd to poke (or a signal) to interrupt it.
-    match host::ppoll(&mut host_waits.fds, timeout.as_ref()) {
+    // Another thread may change a kernel object while this one sleeps in the host: poll the
+    // poke eventfd too, announced before the last check of CHANGED so no wake-up is lost.
+    let poke = POKE_FD.load(Ordering::Relaxed);
+    if poke >= 0 {
+        host_waits.fds.push(Pollfd {
+            fd: poke,
+            events: POLLIN,
+            revents: 0,
+        });
+    }
+    HOST_SLEEPERS.fetch_add(1, Ordering::SeqCst);
+    let result = if CHANGED.value() != seen {
+        Ok(0)
+    } else {
+        host::ppoll(&mut host_waits.fds, timeout.as_ref())
+    };
+    HOST_SLEEPERS.fetch_sub(1, Ordering::SeqCst);
+    if poke >= 0
+        && host_waits
+            .fds
+            .last()
+            .is_some_and(|p| p.revents & POLLIN != 0)
+    {
+        let mut token = [0u8; 8];
+        let _ = host::read(poke, &mut token);
+    }
+    match result {
         Ok(_) | Err(Errno::EINTR) => Ok(()),
         Err(e) => Err(e),
     }
 }
+
+const POLLIN: i16 = 1;

@@ -8,6 +8,7 @@ use junction_abi::structs::{KernelSigaction, Rlimit};
 use crate::fs::{fdtable::FdTable, vfs::Vfs};
 use crate::mm::Vm;
 use crate::sync::{SpinGuard, SpinLock};
+use crate::thread::Threads;
 
 /// The virtual pid of the instance's first process (and tid of its main thread). Not 1:
 /// programs treat pid 1 as init.
@@ -21,10 +22,6 @@ pub const RLIMIT_COUNT: usize = 16;
 pub struct SignalState {
     /// Dispositions for signals 1..=64 (index sig-1).
     pub actions: [KernelSigaction; 64],
-    /// The main thread's blocked mask (per-thread once threads exist).
-    pub mask: u64,
-    /// The app's sigaltstack (recorded; used for delivery).
-    pub altstack: junction_abi::structs::StackT,
 }
 
 #[derive(Debug)]
@@ -51,11 +48,8 @@ pub struct Kernel {
     pub cmdline: Vec<u8>,
     /// The auxv the app was started with (/proc/self/auxv).
     pub auxv: Vec<(u64, u64)>,
-    /// set_tid_address's pointer for the main thread.
-    pub clear_child_tid: u64,
-    /// The app's FS and GS bases as arch_prctl reports them.
-    pub fs_base: u64,
-    pub robust_list: (u64, u64),
+    /// The live threads and what each owns (mask, altstack, clear_child_tid, robust list).
+    pub threads: Threads,
 }
 
 static KERNEL: SpinLock<Option<Kernel>> = SpinLock::new(None);

@@ -4,7 +4,6 @@
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::arch::EntryPath;
-use crate::host::HOST_CALLS;
 
 const SLOTS: usize = 512;
 
@@ -39,6 +38,13 @@ fn rdtsc() -> u64 {
     unsafe { core::arch::x86_64::_rdtsc() }
 }
 
+/// The calling thread's host-call count (dispatch always runs with its context in GS).
+fn thread_host_calls() -> u64 {
+    crate::arch::context::current()
+        .host_calls
+        .load(Ordering::Relaxed)
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Start {
     tsc: u64,
@@ -52,7 +58,7 @@ pub fn begin() -> Option<Start> {
     }
     Some(Start {
         tsc: rdtsc(),
-        host_calls: HOST_CALLS.load(Ordering::Relaxed),
+        host_calls: thread_host_calls(),
     })
 }
 
@@ -62,7 +68,7 @@ pub fn end(nr: u64, start: Option<Start>, path: EntryPath) {
     let slot = (nr as usize).min(SLOTS - 1);
     COUNTERS.calls[slot].fetch_add(1, Ordering::Relaxed);
     COUNTERS.host_calls[slot].fetch_add(
-        HOST_CALLS.load(Ordering::Relaxed) - start.host_calls,
+        thread_host_calls().wrapping_sub(start.host_calls),
         Ordering::Relaxed,
     );
     COUNTERS.cycles[slot].fetch_add(rdtsc().wrapping_sub(start.tsc), Ordering::Relaxed);

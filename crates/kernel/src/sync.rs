@@ -22,6 +22,11 @@ pub fn enter_multithreaded() {
     MULTITHREADED.store(true, Ordering::SeqCst);
 }
 
+/// Whether a second thread has ever existed.
+pub fn multithreaded() -> bool {
+    MULTITHREADED.load(Ordering::Relaxed)
+}
+
 pub struct SpinLock<T> {
     locked: AtomicBool,
     value: UnsafeCell<T>,

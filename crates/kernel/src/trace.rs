@@ -43,6 +43,10 @@ impl MemoryReader for AppMemory {
 /// Prints one finished call. Out-arguments are shown as they are after the call.
 pub fn record(nr: u64, args: &[u64; 6], ret: u64, path: EntryPath) {
     let mut w = FdWriter::new(FD.load(Ordering::Relaxed));
+    // Once threads exist, say which one made the call, as strace -f does.
+    if crate::sync::multithreaded() {
+        let _ = write!(w, "[pid {}] ", crate::arch::context::current().tid);
+    }
     let options = FormatOptions::exit(ret);
     let _ = format_call_with(&mut w, nr as usize, args, Some(&AppMemory), &options);
     let _ = w.write_str(" = ");

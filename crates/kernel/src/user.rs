@@ -3,6 +3,7 @@
 //! pointer from the app is EFAULT, never a kernel crash.
 
 use alloc::vec::Vec;
+use core::sync::atomic::AtomicU32;
 
 use junction_abi::Errno;
 
@@ -64,8 +65,8 @@ pub fn slice(vm: &VmaMap, addr: u64, len: usize) -> Result<&'static [u8], Errno>
     if len == 0 {
         return Ok(&[]);
     }
-    // SAFETY: the range is mapped readable app memory in our address space (checked above);
-    // the app cannot unmap it while this call runs on its only thread.
+    // SAFETY: the range is mapped readable app memory in our address space (checked above).
+    // Another app thread could unmap it during the call; docs/design/threads.md has that gap.
     Ok(unsafe { core::slice::from_raw_parts(addr as *const u8, len) })
 }
 
@@ -97,6 +98,18 @@ pub fn write<T: Pod>(vm: &VmaMap, addr: u64, value: &T) -> Result<(), Errno> {
 pub fn out_ptr<T: Pod>(vm: &VmaMap, addr: u64) -> Result<*mut T, Errno> {
     check(vm, addr, core::mem::size_of::<T>(), PROT_WRITE)?;
     Ok(addr as *mut T)
+}
+
+/// The app's 32-bit futex word at `addr` for atomic access (4-byte aligned, writable, as
+/// Linux demands of a futex word the kernel changes: EINVAL unaligned, EFAULT unmapped).
+pub fn atomic_u32(vm: &VmaMap, addr: u64) -> Result<&'static AtomicU32, Errno> {
+    if addr % 4 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    check(vm, addr, 4, PROT_READ | PROT_WRITE)?;
+    // SAFETY: checked mapped read-write and aligned; the app and the kernel change the word
+    // only atomically.
+    Ok(unsafe { AtomicU32::from_ptr(addr as *mut u32) })
 }
 
 /// A NUL-terminated string of at most `max` bytes (without the NUL): ENAMETOOLONG past it.

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
-use common::{available, build_c, scratch, KERNEL};
+use common::{available, build_c, scratch, stats_row, KERNEL};
 
 fn run(args: &[&str]) -> Output {
     Command::new(KERNEL)
@@ -20,22 +20,6 @@ fn run(args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The row of `name` in a --stats-json file: (calls, host calls).
-fn stats_row(json: &str, name: &str) -> Option<(u64, u64)> {
-    let row = json
-        .split("{\"nr\"")
-        .find(|r| r.contains(&format!("\"name\":\"{name}\"")))?;
-    let field = |key: &str| -> Option<u64> {
-        let at = row.find(&format!("\"{key}\":"))? + key.len() + 3;
-        row[at..]
-            .split(|c: char| !c.is_ascii_digit())
-            .next()?
-            .parse()
-            .ok()
-    };
-    Some((field("calls")?, field("hostCalls")?))
 }
 
 #[test]

@@ -190,3 +190,71 @@ fn proc_links_and_kernel_mounts_stay_in_the_root() {
     }
     drop(f);
 }
+
+/// `--bind HOST:PATH` against a read-only bind mount in a mount namespace of its own
+/// (unshare -m): the files are there, read-only whatever `--rw` says, `..` and symlinks
+/// inside cannot leave the bound directory, and /proc/self/fd names the instance path.
+#[test]
+fn a_bind_is_read_only_and_confined_like_a_bind_mount() {
+    const PYTHON: &str = "/usr/bin/python3";
+    if !ready(&[PYTHON, "/usr/bin/unshare", "/usr/bin/mount"]) || !can_chroot() {
+        return;
+    }
+    if !std::path::Path::new("/srv").is_dir() {
+        eprintln!("SKIP: no /srv on this host to bind over");
+        return;
+    }
+    let f = Fixture::new("isolation-bind");
+    f.file("secret.txt", "outside\n");
+    f.file("bound/token", "s3cr3t\n");
+    symlink("../secret.txt", f.path("bound/relative")).expect("symlink");
+    symlink(f.arg("secret.txt"), f.path("bound/absolute")).expect("symlink");
+    let code = r#"
+import os, errno
+def show(name, call):
+    try:
+        print(name, call())
+    except OSError as e:
+        print(name, errno.errorcode[e.errno])
+show('read', lambda: open('/srv/token').read().strip())
+show('fd name', lambda: os.readlink('/proc/self/fd/%d' % os.open('/srv/token', os.O_RDONLY)))
+show('create', lambda: open('/srv/new', 'w'))
+show('write', lambda: open('/srv/token', 'a'))
+show('mkdir', lambda: os.mkdir('/srv/d'))
+show('unlink', lambda: os.unlink('/srv/token'))
+show('list', lambda: sorted(os.listdir('/srv')))
+show('relative link', lambda: open('/srv/relative').read())
+show('up and back', lambda: open('/srv/../srv/token').read().strip())
+"#;
+    let bound = f.arg("bound");
+    let native = Command::new("/usr/bin/unshare")
+        .args(["-m", "sh", "-c"])
+        .arg(format!(
+            "mount --bind {bound} /srv && mount -o remount,bind,ro /srv && exec {PYTHON} -c \"$0\""
+        ))
+        .arg(code)
+        .output()
+        .expect("run natively in a mount namespace");
+    let kernel = Command::new(KERNEL)
+        .args([
+            "--rw",
+            "/srv",
+            "--bind",
+            &format!("{bound}:/srv"),
+            "--",
+            PYTHON,
+            "-c",
+            code,
+        ])
+        .output()
+        .expect("run the kernel");
+    assert_eq!(show(&kernel), show(&native));
+    assert!(String::from_utf8_lossy(&kernel.stdout).contains("read s3cr3t"));
+    // The absolute link names a host path: inside the bind it is confined to it.
+    let out = Command::new(KERNEL)
+        .args(["--bind", &format!("{bound}:/srv"), "--", PYTHON, "-c"])
+        .arg("import errno\ntry: open('/srv/absolute')\nexcept OSError as e: print(errno.errorcode[e.errno])")
+        .output()
+        .expect("run the kernel");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ENOENT\n");
+}

@@ -496,3 +496,58 @@ for which, who in ((os.PRIO_PROCESS, 1 << 30), (7, 0)):
     m.check(py(code));
     m.finish();
 }
+
+/// threading: workers feeding a queue, a shared counter under a lock, an Event and a
+/// thread pool.
+const THREADING: &str = r#"
+import threading, queue, concurrent.futures
+q = queue.Queue()
+lock = threading.Lock()
+total = [0]
+def work(n):
+    for i in range(1000):
+        with lock:
+            total[0] += 1
+    q.put((n, threading.get_ident() != main_ident))
+main_ident = threading.get_ident()
+ts = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sorted(q.get() for _ in range(4)), total[0])
+ev = threading.Event()
+waiter = threading.Thread(target=lambda: print('event seen', ev.wait(5)))
+waiter.start(); ev.set(); waiter.join()
+with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ex:
+    print(list(ex.map(lambda x: x * x, range(10))))
+print('native ids distinct', len({t.native_id for t in ts}) == 4)
+print('active', threading.active_count())
+"#;
+
+/// /proc/self/task while three threads wait: one directory per thread, and each thread's
+/// status and stat name it.
+const PROC_TASK: &str = r#"
+import os, threading
+ev = threading.Event()
+ts = [threading.Thread(target=ev.wait) for _ in range(3)]
+for t in ts: t.start()
+tids = sorted(int(x) for x in os.listdir('/proc/self/task'))
+print(len(tids), tids[0] == os.getpid(), sorted(t.native_id for t in ts) == tids[1:])
+for tid in tids:
+    st = open(f'/proc/self/task/{tid}/status').read()
+    print([l for l in st.splitlines() if l.startswith(('Pid:', 'Tgid:', 'Threads:'))] == [f'Tgid:\t{os.getpid()}', f'Pid:\t{tid}', 'Threads:\t4'])
+    print(open(f'/proc/self/task/{tid}/stat').read().split()[0] == str(tid), open(f'/proc/self/task/{tid}/comm').read().strip())
+ev.set()
+for t in ts: t.join()
+print(len(os.listdir('/proc/self/task')))
+"#;
+
+#[test]
+fn threading() {
+    if !ready(&[PYTHON]) {
+        return;
+    }
+    let mut m = Matrix::new();
+    m.check(py(THREADING));
+    m.check(py(PROC_TASK));
+    m.finish();
+}

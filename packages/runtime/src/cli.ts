@@ -45,6 +45,14 @@ function parseEnv(
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
+/** `--bind HOST:PATH`, split at the first ':' (the kernel does the same). */
+function parseBind(value: string): { host: string; path: string } {
+  const colon = value.indexOf(":");
+  return colon < 0
+    ? { host: value, path: "" }
+    : { host: value.slice(0, colon), path: value.slice(colon + 1) };
+}
+
 /** A numeric option value; the range is checked with the other run options. */
 function parseNumber(value: string): number {
   const n = Number(value);
@@ -57,6 +65,7 @@ function parseNumber(value: string): number {
 interface RunFlags {
   root?: string;
   rw?: string[];
+  bind?: string[];
   env?: Record<string, string>;
   clearEnv?: boolean;
   hostTmp?: boolean;
@@ -158,6 +167,7 @@ async function runAction(program: string, args: string[], flags: RunFlags): Prom
     program,
     args,
     rw: flags.rw ?? [],
+    binds: (flags.bind ?? []).map(parseBind),
     env: flags.env ?? {},
     clearEnv: flags.clearEnv === true,
     hostTmp: flags.hostTmp === true,
@@ -267,6 +277,11 @@ export function createProgram(): Command {
     .argument("[args...]", "the program's arguments")
     .option("--root <dir>", "the instance's file system root (read-only unless --rw)")
     .option("--rw <path>", "make PATH (inside the root) writable; repeatable", collect)
+    .option(
+      "--bind <host:path>",
+      "show the host directory HOST read-only at PATH (a directory of the root); repeatable",
+      collect,
+    )
     .option("--env <K=V>", "set an environment variable for the program; repeatable", parseEnv)
     .option("--clear-env", "start from an empty environment instead of the kernel's own")
     .option("--host-tmp", "/tmp is the root's own /tmp, not the instance's in-memory tmpfs")

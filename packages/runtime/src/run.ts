@@ -13,6 +13,11 @@ export interface RunOptions {
   root?: string;
   /** Paths inside the root made writable (`--rw`, once per path). */
   rw?: readonly string[];
+  /**
+   * Host directories shown read-only inside the instance (`--bind HOST:PATH`, once each):
+   * `path` must be an existing directory of the root, as a mount point must.
+   */
+  binds?: readonly { host: string; path: string }[];
   /** Environment variables set for the program (`--env K=V`, in insertion order). */
   env?: Readonly<Record<string, string>>;
   /** Start the program from an empty environment instead of the kernel's own (`--clear-env`). */
@@ -160,6 +165,17 @@ export function kernelArgs(options: RunOptions): string[] {
   for (const path of options.rw ?? []) {
     checkPath("rw", path, "an rw path");
     out.push("--rw", path);
+  }
+  for (const bind of options.binds ?? []) {
+    checkPath("binds", bind.host, "a bind's host directory");
+    checkPath("binds", bind.path, "a bind's path");
+    if (!bind.host.startsWith("/") || !bind.path.startsWith("/") || bind.host.includes(":")) {
+      throw new RunOptionsError(
+        "binds",
+        `a bind needs an absolute host directory without ':' and an absolute path, got ${JSON.stringify(bind)}`,
+      );
+    }
+    out.push("--bind", `${bind.host}:${bind.path}`);
   }
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (key === "" || key.includes("=")) {

@@ -49,6 +49,7 @@ describe("junction usage", () => {
       "--stats",
       "--stats-json <file>",
       "--host-tmp",
+      "--bind <host:path>",
       "--memory <bytes>",
       "--cpus <n>",
       "--pids <n>",
@@ -81,6 +82,11 @@ describe("junction usage", () => {
     ["--env with an empty name", ["run", "--env", "=x", "--", "/bin/true"], /'=x'.*empty/],
     ["--rw without a value", ["run", "--rw"], /'--rw <path>' argument missing/],
     ["an empty --rw path", ["run", "--rw", "", "--", "/bin/true"], /rw path is empty/],
+    [
+      "a --bind without a path",
+      ["run", "--bind", "/srv", "--", "/bin/true"],
+      /bind's path is empty/,
+    ],
     ["a bad --memory", ["run", "--memory", "lots", "--", "/bin/true"], /memory must be/],
     [
       "a --cpus that is not a number",

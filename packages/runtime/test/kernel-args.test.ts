@@ -22,6 +22,7 @@ describe("kernelArgs", () => {
       args: ["-c", "echo $A"],
       root: "/srv/rootfs",
       rw: ["/tmp", "/var/log"],
+      binds: [{ host: "/srv/secrets/f", path: "/var/openfaas/secrets" }],
       env: { A: "1", EMPTY: "", EQ: "x=y" },
       clearEnv: true,
       hostTmp: true,
@@ -41,6 +42,8 @@ describe("kernelArgs", () => {
       "/tmp",
       "--rw",
       "/var/log",
+      "--bind",
+      "/srv/secrets/f:/var/openfaas/secrets",
       "--env",
       "A=1",
       "--env",
@@ -127,6 +130,11 @@ describe("kernelArgs", () => {
       "x",
     ]);
     expect(kernelArgs({ program: "x", cpus: 0.123456 })).toEqual(["--cpus", "0.12346", "--", "x"]);
+    expect(rejected({ program: "x", binds: [{ host: "rel", path: "/srv" }] }).option).toBe("binds");
+    expect(rejected({ program: "x", binds: [{ host: "/a:b", path: "/srv" }] }).option).toBe(
+      "binds",
+    );
+    expect(rejected({ program: "x", binds: [{ host: "/a", path: "" }] }).option).toBe("binds");
     expect(rejected({ program: "x", memory: "lots" }).option).toBe("memory");
     expect(rejected({ program: "x", memory: 0 }).option).toBe("memory");
     expect(rejected({ program: "x", memory: 1.5 }).option).toBe("memory");

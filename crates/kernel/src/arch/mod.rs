@@ -6,6 +6,7 @@ pub mod context;
 pub mod rewrite;
 pub mod sigsys;
 pub mod sud;
+pub mod thread;
 pub mod trampoline;
 
 /// How a syscall reached the kernel.

@@ -22,9 +22,24 @@ pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
+/// Calls that need the app's whole register state (the SIGSYS frame), so their sites stay
+/// on the SIGSYS path: the trampoline saves only what a served call may clobber.
+const NEEDS_FRAME: [usize; 7] = [
+    junction_abi::SYS_CLONE,
+    junction_abi::SYS_CLONE3,
+    junction_abi::SYS_FORK,
+    junction_abi::SYS_VFORK,
+    junction_abi::SYS_EXECVE,
+    junction_abi::SYS_EXECVEAT,
+    junction_abi::SYS_RT_SIGRETURN,
+];
+
 /// Called by the SIGSYS handler after serving the call at `site`.
 pub fn after_trap(site: u64, nr: u64) {
-    if !enabled() || nr as usize + 5 > super::trampoline::SLED_END {
+    if !enabled()
+        || nr as usize + 5 > super::trampoline::SLED_END
+        || NEEDS_FRAME.contains(&(nr as usize))
+    {
         return;
     }
     let k = crate::state::lock();

@@ -63,7 +63,11 @@ extern "C" fn handler(_sig: i32, info: *mut u8, uc: *mut u8) {
         gregs[REG_R9],
     ];
     let site = call_addr.wrapping_sub(2);
+    // clone and its kin need the whole register state: reachable while this call is served.
+    let ctx = super::context::current();
+    ctx.ucontext = uc;
     let ret = crate::syscall::dispatch(nr, &args, EntryPath::Sigsys { site });
+    super::context::current().ucontext = core::ptr::null_mut();
     gregs[REG_RAX] = ret;
     // What the `syscall` instruction would have left in rcx and r11.
     gregs[REG_RCX] = gregs[REG_RIP];

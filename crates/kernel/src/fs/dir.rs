@@ -10,6 +10,7 @@ use super::file::{FileOps, OpenFile};
 use crate::sync::SpinLock;
 
 pub const DT_CHR: u8 = 2;
+pub const DT_SOCK: u8 = 12;
 pub const DT_DIR: u8 = 4;
 pub const DT_REG: u8 = 8;
 pub const DT_LNK: u8 = 10;
@@ -26,6 +27,7 @@ pub fn dtype_of(mode: u32) -> u8 {
         S_IFREG => DT_REG,
         S_IFLNK => DT_LNK,
         0o020000 => DT_CHR,
+        0o140000 => DT_SOCK,
         _ => 0,
     }
 }

@@ -268,7 +268,8 @@ impl Epoll {
             if wanted == 0 {
                 continue;
             }
-            if entry.edge_triggered() && file.ops.wakeups().is_none() {
+            // Host fds: a bit that is on would end the host wait at once without an edge.
+            if entry.edge_triggered() && file.ops.host_fd().is_some() {
                 let raw = file.ops.poll();
                 if raw & (EPOLLERR | EPOLLHUP) == 0 {
                     waits.add(&file, wanted & !raw);

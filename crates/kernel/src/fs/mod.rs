@@ -15,5 +15,6 @@ pub mod host_file;
 pub mod lookup;
 pub mod pipe;
 pub mod proc;
+pub mod socket;
 pub mod tmpfs;
 pub mod vfs;

@@ -72,6 +72,77 @@ impl Drop for PipeEnd {
     }
 }
 
+/// What splice and tee need: the pipe's bytes without taking them, taking them later, and
+/// its room (crate::syscall::splice).
+impl PipeEnd {
+    pub fn is_write_end(&self) -> bool {
+        self.write_end
+    }
+
+    /// Whether `other` is an end of the same pipe.
+    pub fn same_pipe(&self, other: &PipeEnd) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
+    /// Copies the first bytes into `buf` without taking them, waiting for some unless
+    /// `nonblocking`; 0 at end of file (no writers).
+    pub fn peek(&self, buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
+        loop {
+            let seen = self.shared.changed.value();
+            {
+                let data = self.shared.buffer.lock();
+                if !data.is_empty() {
+                    let n = buf.len().min(data.len());
+                    for (slot, byte) in buf.iter_mut().zip(data.iter()) {
+                        *slot = *byte;
+                    }
+                    return Ok(n);
+                }
+            }
+            if self.shared.writers.load(Ordering::Acquire) == 0 {
+                return Ok(0);
+            }
+            if nonblocking {
+                return Err(Errno::EAGAIN);
+            }
+            self.shared.changed.wait(seen)?;
+        }
+    }
+
+    /// Takes the first `n` bytes (already peeked), waking writers as a read does.
+    pub fn consume(&self, n: usize) {
+        let mut data = self.shared.buffer.lock();
+        let was_full = CAPACITY - data.len() < PIPE_BUF;
+        let n = n.min(data.len());
+        data.drain(..n);
+        drop(data);
+        self.shared.changed.wake_all();
+        if was_full {
+            self.shared.wakeups.wake_writers();
+        }
+    }
+
+    /// The room left, waiting for some unless `nonblocking`; EPIPE (and SIGPIPE) when
+    /// nobody can read.
+    pub fn room(&self, nonblocking: bool) -> Result<usize, Errno> {
+        loop {
+            if self.shared.readers.load(Ordering::Acquire) == 0 {
+                crate::syscall::signal::raise_sigpipe();
+                return Err(Errno::EPIPE);
+            }
+            let seen = self.shared.changed.value();
+            let room = CAPACITY - self.shared.buffer.lock().len();
+            if room > 0 {
+                return Ok(room);
+            }
+            if nonblocking {
+                return Err(Errno::EAGAIN);
+            }
+            self.shared.changed.wait(seen)?;
+        }
+    }
+}
+
 impl FileOps for PipeEnd {
     fn statfs(&self) -> Result<junction_abi::structs::Statfs, Errno> {
         Ok(super::file::pseudo_statfs(super::file::PIPEFS_MAGIC))

@@ -1,6 +1,6 @@
 //! `/proc`, served by the kernel from its own state: `/proc/self` (a link to the instance's
-//! pid directory) with `maps`, `exe`, `cwd`, `root`, `fd/`, `status`, `stat`, `statm`,
-//! `cmdline`, `comm` and `auxv`; `/proc/cpuinfo` and `/proc/meminfo` are the host's text,
+//! pid directory) with `maps`, `exe`, `cwd`, `root`, `fd/`, `task/TID/{comm,stat,status}`,
+//! `status`, `stat`, `statm`, `cmdline`, `comm` and `auxv`; `/proc/cpuinfo` and `/proc/meminfo` are the host's text,
 //! read through fds opened at start-up (forwarding: the instance has no CPU or memory
 //! limits of its own yet). A file's text is made when it is opened, as a snapshot.
 
@@ -94,6 +94,11 @@ pub enum Node {
     FdDir,
     /// `fd/N`: a link to the open file behind the app's fd N.
     Fd(i32),
+    /// `task/`: one directory per live thread, named by its tid.
+    TaskDir,
+    Task(i32),
+    /// `task/TID/comm`, `stat`, `status`: the process's files as that thread sees them.
+    TaskFile(i32, PidFile),
     Cpuinfo,
     Meminfo,
 }
@@ -116,6 +121,11 @@ const PID_FILES: [(&str, PidFile); 7] = [
     ("status", PidFile::Status),
 ];
 const PID_LINKS: [&str; 3] = ["cwd", "exe", "root"];
+const TASK_FILES: [(&str, PidFile); 3] = [
+    ("comm", PidFile::Comm),
+    ("stat", PidFile::Stat),
+    ("status", PidFile::Status),
+];
 
 /// Resolves `rel` (below /proc, no leading slash). `follow`: whether a link in last place
 /// is followed (stat, open) or named itself (lstat, readlink).
@@ -173,6 +183,7 @@ pub fn resolve(k: &Kernel, rel: &str, follow: bool) -> Result<Resolved, Errno> {
             }
             _ => Err(Errno::ENOTDIR),
         },
+        "task" => task(k, tail),
         _ => {
             let file = PID_FILES
                 .iter()
@@ -185,6 +196,24 @@ pub fn resolve(k: &Kernel, rel: &str, follow: bool) -> Result<Resolved, Errno> {
                 Err(Errno::ENOTDIR)
             }
         }
+    }
+}
+
+/// `task/...` below a pid directory.
+fn task(k: &Kernel, tail: &[&str]) -> Result<Resolved, Errno> {
+    let Some((first, rest)) = tail.split_first() else {
+        return Ok(Resolved::Node(Node::TaskDir));
+    };
+    let tid: i32 = first.parse().map_err(|_| Errno::ENOENT)?;
+    k.threads.get(tid).ok_or(Errno::ENOENT)?;
+    match rest {
+        [] => Ok(Resolved::Node(Node::Task(tid))),
+        [name] => TASK_FILES
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, f)| Resolved::Node(Node::TaskFile(tid, f)))
+            .ok_or(Errno::ENOENT),
+        _ => Err(Errno::ENOTDIR),
     }
 }
 
@@ -231,6 +260,9 @@ fn node_ino(node: &Node) -> u64 {
         Node::Meminfo => 9,
         Node::File(f) => 16 + *f as u64,
         Node::Fd(fd) => 1024 + *fd as u64,
+        Node::TaskDir => 10,
+        Node::Task(tid) => 0x10_0000 + *tid as u64 * 16,
+        Node::TaskFile(tid, f) => 0x10_0000 + *tid as u64 * 16 + 1 + *f as u64,
     }
 }
 
@@ -253,10 +285,13 @@ pub fn stat(node: &Node) -> Stat {
         Node::Root => dir_stat(dev(), 1, 0o555, 3),
         Node::PidDir => dir_stat(dev(), 3, 0o555, 9),
         Node::FdDir => dir_stat(dev(), 4, 0o500, 2),
+        Node::TaskDir | Node::Task(_) => dir_stat(dev(), node_ino(node), 0o555, 3),
         Node::SelfLink | Node::Exe | Node::Cwd | Node::RootLink => file_stat(node, S_IFLNK | 0o777),
         Node::Fd(_) => file_stat(node, S_IFLNK | 0o700),
         Node::File(PidFile::Auxv) => file_stat(node, S_IFREG | 0o400),
-        Node::File(_) | Node::Cpuinfo | Node::Meminfo => file_stat(node, S_IFREG | 0o444),
+        Node::File(_) | Node::TaskFile(..) | Node::Cpuinfo | Node::Meminfo => {
+            file_stat(node, S_IFREG | 0o444)
+        }
     }
 }
 
@@ -287,11 +322,29 @@ pub fn open(k: &Kernel, node: &Node) -> Result<Box<dyn FileOps>, Errno> {
                 .collect();
             entries.extend(PID_LINKS.iter().map(|name| entry(name, 5, DT_LNK)));
             entries.push(entry("fd", 4, DT_DIR));
+            entries.push(entry("task", 10, DT_DIR));
             listing(entries, 1)
         }
+        Node::TaskDir => Box::new(ListedDir::refreshed(
+            stat(node),
+            3,
+            task_entries,
+            PROC_MAGIC,
+        )),
+        Node::Task(tid) => listing(
+            TASK_FILES
+                .iter()
+                .map(|(name, f)| entry(name, node_ino(&Node::TaskFile(*tid, *f)), DT_REG))
+                .collect(),
+            10,
+        ),
+        Node::TaskFile(tid, file) => Box::new(ProcText {
+            text: pid_file_text(k, *file, *tid),
+            stat: stat(node),
+        }),
         Node::FdDir => Box::new(ListedDir::refreshed(stat(node), 3, fd_entries, PROC_MAGIC)),
         Node::File(file) => Box::new(ProcText {
-            text: pid_file_text(k, *file),
+            text: pid_file_text(k, *file, k.pid),
             stat: stat(node),
         }),
         Node::Cpuinfo => Box::new(ProcText {
@@ -317,6 +370,19 @@ fn fd_entries() -> Vec<DirEntry> {
             name: format!("{fd}"),
             ino: 1024 + fd as u64,
             dtype: DT_LNK,
+        })
+        .collect()
+}
+
+/// The entries of /proc/self/task: the threads alive when it is read.
+fn task_entries() -> Vec<DirEntry> {
+    crate::state::lock()
+        .threads
+        .tids()
+        .map(|tid| DirEntry {
+            name: format!("{tid}"),
+            ino: node_ino(&Node::Task(tid)),
+            dtype: DT_DIR,
         })
         .collect()
 }
@@ -353,11 +419,13 @@ pub fn statfs() -> junction_abi::structs::Statfs {
     super::file::pseudo_statfs(PROC_MAGIC)
 }
 
-fn pid_file_text(k: &Kernel, file: PidFile) -> Vec<u8> {
+/// A pid directory's file; `tid` is the thread it describes (the pid's own files describe
+/// the main thread, as Linux's describe the thread group leader).
+fn pid_file_text(k: &Kernel, file: PidFile, tid: i32) -> Vec<u8> {
     match file {
         PidFile::Maps => maps(k).into_bytes(),
-        PidFile::Status => status(k).into_bytes(),
-        PidFile::Stat => stat_line(k).into_bytes(),
+        PidFile::Status => status(k, tid).into_bytes(),
+        PidFile::Stat => stat_line(k, tid).into_bytes(),
         PidFile::Statm => {
             let m = memory(k);
             format!(
@@ -523,7 +591,12 @@ fn cpus_allowed() -> (u64, String) {
     (bits, list)
 }
 
-fn status(k: &Kernel) -> String {
+/// The signal mask of `tid` (0 once it has exited).
+fn blocked(k: &Kernel, tid: i32) -> u64 {
+    k.threads.get(tid).map_or(0, |t| t.mask)
+}
+
+fn status(k: &Kernel, tid: i32) -> String {
     let aux = crate::start::host_aux();
     let m = memory(k);
     let (caught, ignored) = signal_sets(k);
@@ -534,13 +607,14 @@ fn status(k: &Kernel) -> String {
     let _ = write!(
         s,
         "Name:\t{name}\nUmask:\t{umask:04o}\nState:\tR (running)\nTgid:\t{pid}\nNgid:\t0\n\
-         Pid:\t{pid}\nPPid:\t{ppid}\nTracerPid:\t0\n\
+         Pid:\t{tid}\nPPid:\t{ppid}\nTracerPid:\t0\n\
          Uid:\t{uid}\t{euid}\t{euid}\t{euid}\nGid:\t{gid}\t{egid}\t{egid}\t{egid}\n\
-         FDSize:\t{fdsize}\nGroups:\t\nNStgid:\t{pid}\nNSpid:\t{pid}\nNSpgid:\t{pgid}\n\
+         FDSize:\t{fdsize}\nGroups:\t\nNStgid:\t{pid}\nNSpid:\t{tid}\nNSpgid:\t{pgid}\n\
          NSsid:\t{sid}\nKthread:\t0\n",
         name = k.comm,
         umask = k.umask,
         pid = k.pid,
+        tid = tid,
         ppid = k.ppid,
         pgid = k.pgid,
         sid = k.sid,
@@ -573,15 +647,16 @@ fn status(k: &Kernel) -> String {
     // The instance holds no capabilities: the kernel refuses every privileged call.
     let _ = write!(
         s,
-        "Threads:\t1\nSigQ:\t0/{sigq}\nSigPnd:\t{zero:016x}\nShdPnd:\t{zero:016x}\n\
+        "Threads:\t{threads}\nSigQ:\t0/{sigq}\nSigPnd:\t{zero:016x}\nShdPnd:\t{zero:016x}\n\
          SigBlk:\t{blocked:016x}\nSigIgn:\t{ignored:016x}\nSigCgt:\t{caught:016x}\n\
          CapInh:\t{zero:016x}\nCapPrm:\t{zero:016x}\nCapEff:\t{zero:016x}\n\
          CapBnd:\t{zero:016x}\nCapAmb:\t{zero:016x}\nNoNewPrivs:\t{nnp}\n\
          Seccomp:\t{mode}\nSeccomp_filters:\t{filters}\n\
          Cpus_allowed:\t{cpu_mask:x}\nCpus_allowed_list:\t{cpu_list}\n",
+        threads = k.threads.count(),
         sigq = k.rlimits[11].rlim_cur,
         zero = 0,
-        blocked = k.signals.mask,
+        blocked = blocked(k, tid),
         nnp = u8::from(seccomp),
         mode = if seccomp { 2 } else { 0 },
         filters = u8::from(seccomp),
@@ -589,24 +664,25 @@ fn status(k: &Kernel) -> String {
     s
 }
 
-fn stat_line(k: &Kernel) -> String {
+fn stat_line(k: &Kernel, tid: i32) -> String {
     let m = memory(k);
     let (caught, ignored) = signal_sets(k);
     let (utime, stime) = crate::host::cpu_ticks();
     let mut s = format!(
-        "{pid} ({comm}) R {ppid} {pgid} {sid} 0 -1 4194304 0 0 0 0 {utime} {stime} 0 0 20 0 1 0 \
+        "{tid} ({comm}) R {ppid} {pgid} {sid} 0 -1 4194304 0 0 0 0 {utime} {stime} 0 0 20 0 {nthreads} 0 \
          {start} {vsize} {rss} {rsslim} 0 0 0 0 0 0 {blocked} {ignored} {caught} 0 0 0 17 0 0 0 \
          0 0 0 0 0 0 0 0 0 0 0\n",
-        pid = k.pid,
+        tid = tid,
         comm = k.comm,
         ppid = k.ppid,
         pgid = k.pgid,
         sid = k.sid,
+        nthreads = k.threads.count(),
         start = START_TICKS.load(Ordering::Relaxed),
         vsize = m.size,
         rss = m.rss_pages,
         rsslim = k.rlimits[5].rlim_cur,
-        blocked = k.signals.mask & 0x7fff_ffff,
+        blocked = blocked(k, tid) & 0x7fff_ffff,
         ignored = ignored & 0x7fff_ffff,
         caught = caught & 0x7fff_ffff,
     );

@@ -30,6 +30,7 @@ use crate::sync::SpinLock;
 pub const TMPFS_MAGIC: i64 = 0x0102_1994;
 const NAME_MAX: usize = 255;
 const RENAME_NOREPLACE: u64 = 1;
+const S_IFSOCK: u32 = 0o140000;
 
 #[derive(Debug, Clone, Copy)]
 struct Meta {
@@ -60,6 +61,9 @@ enum Kind {
     File(i32),
     /// A symbolic link: its target, as given to symlink(2).
     Symlink(Vec<u8>),
+    /// The name of a unix socket bound here: the host socket behind it is reached by the
+    /// inode number (crate::net::addr).
+    Socket,
 }
 
 #[derive(Debug)]
@@ -105,7 +109,7 @@ impl Inode {
     fn dir_table(&self) -> Result<&SpinLock<DirTable>, Errno> {
         match &self.kind {
             Kind::Dir(table) => Ok(table),
-            Kind::File(_) | Kind::Symlink(_) => Err(Errno::ENOTDIR),
+            Kind::File(_) | Kind::Symlink(_) | Kind::Socket => Err(Errno::ENOTDIR),
         }
     }
 
@@ -125,7 +129,7 @@ impl Inode {
         st.st_size = match &self.kind {
             // Linux's tmpfs counts 20 bytes per entry, "." and ".." included.
             Kind::Dir(table) => (table.lock().by_name.len() as i64 + 2) * 20,
-            Kind::File(_) | Kind::Symlink(_) => m.size as i64,
+            Kind::File(_) | Kind::Symlink(_) | Kind::Socket => m.size as i64,
         };
         st.st_blksize = 4096;
         st.st_blocks = match self.kind {
@@ -190,7 +194,7 @@ impl Inode {
     pub fn truncate_by_name(&self, len: u64) -> Result<(), Errno> {
         match self.kind {
             Kind::Dir(_) => Err(Errno::EISDIR),
-            Kind::Symlink(_) => Err(Errno::EINVAL),
+            Kind::Symlink(_) | Kind::Socket => Err(Errno::EINVAL),
             Kind::File(_) if !self.may(2) => Err(Errno::EACCES),
             Kind::File(_) => self.truncate(len),
         }
@@ -469,6 +473,9 @@ impl Tmpfs {
         if flags & O_PATH != 0 {
             return Ok(Box::new(TmpFile { inode }));
         }
+        if matches!(inode.kind, Kind::Socket) {
+            return Err(Errno::ENXIO);
+        }
         let want = match accmode {
             O_RDONLY => 4,
             1 => 2,
@@ -482,6 +489,32 @@ impl Tmpfs {
             file.truncate(0)?;
         }
         Ok(Box::new(file))
+    }
+
+    /// bind(2) of a unix socket to `rel`: a new socket inode (EADDRINUSE when the name is
+    /// taken); its inode number names the host socket.
+    pub fn mksock(&self, rel: &str, mode: u32) -> Result<u64, Errno> {
+        let (parent, name) = self.parent(rel)?;
+        if !parent.may(3) {
+            return Err(Errno::EACCES);
+        }
+        let inode = self.new_inode(S_IFSOCK | (mode & 0o7777), Kind::Socket);
+        let ino = inode.ino;
+        link(&parent, name, inode).map_err(|e| match e {
+            Errno::EEXIST => Errno::EADDRINUSE,
+            e => e,
+        })?;
+        Ok(ino)
+    }
+
+    /// connect(2) to `rel`: the socket inode's number (ECONNREFUSED for other files).
+    pub fn socket_ino(&self, rel: &str) -> Result<u64, Errno> {
+        let inode = self.lookup(rel)?;
+        match inode.kind {
+            Kind::Socket if inode.may(2) => Ok(inode.ino),
+            Kind::Socket => Err(Errno::EACCES),
+            _ => Err(Errno::ECONNREFUSED),
+        }
     }
 
     pub fn mkdir(&self, rel: &str, mode: u32) -> Result<(), Errno> {
@@ -679,7 +712,7 @@ impl TmpFile {
     fn memfd(&self) -> i32 {
         match self.inode.kind {
             Kind::File(fd) => fd,
-            Kind::Dir(_) | Kind::Symlink(_) => -1,
+            Kind::Dir(_) | Kind::Symlink(_) | Kind::Socket => -1,
         }
     }
 }

@@ -72,6 +72,23 @@ pub struct Vfs {
     pub tmp: Tmpfs,
     /// Whether the tmpfs is mounted (else /tmp is the root directory's).
     tmp_mounted: bool,
+    /// Read-only host directories shown at instance paths (`--bind`), longest first.
+    binds: Vec<Bind>,
+}
+
+/// A host directory bound read-only over a directory of the root (`--bind HOST:PATH`).
+/// Lookups beneath it are the host's, confined to it (RESOLVE_IN_ROOT on its fd), so
+/// neither `..` nor a symlink inside it can reach the rest of the host. A symlink elsewhere
+/// in the root that points into it resolves in the root, not in the bind (the host follows
+/// it); docs/compat.md says so.
+#[derive(Debug)]
+struct Bind {
+    /// The instance path, relative to the root (`var/openfaas/secrets`).
+    rel: String,
+    /// O_PATH fd of the host directory.
+    fd: i32,
+    /// The host directory's real path, for naming files opened beneath it.
+    host_path: String,
 }
 
 /// Joins `path` onto the absolute directory `base` and folds `.`, `..` and repeated slashes.
@@ -129,6 +146,24 @@ impl Ending {
     }
 }
 
+/// What `host_path` is beneath the host directory `dir`: `""` for itself, `/a/b` below it.
+fn beneath<'a>(host_path: &'a str, dir: &str) -> Option<&'a str> {
+    let inside = host_path.strip_prefix(dir.trim_end_matches('/'))?;
+    match inside.as_bytes().first() {
+        None | Some(b'/') => Some(inside),
+        Some(_) => None,
+    }
+}
+
+/// Why `--bind` failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindError {
+    /// The host directory cannot be opened.
+    Host(Errno),
+    /// The instance path is not a directory of the root.
+    MountPoint(Errno),
+}
+
 /// Whether `path` is `prefix` or below it.
 fn is_under(path: &str, prefix: &str) -> bool {
     prefix == "/"
@@ -150,6 +185,7 @@ impl Vfs {
             writable,
             tmp: Tmpfs::new(super::dev::makedev(0, 0x30)),
             tmp_mounted: tmpfs,
+            binds: Vec::new(),
         };
         // Writes through an fd are checked by the file's real path (`writable_fd`): a --rw
         // path given through a symlink must match that too.
@@ -198,7 +234,51 @@ impl Vfs {
     }
 
     pub fn is_writable(&self, abs: &str) -> bool {
-        self.writable.iter().any(|w| is_under(abs, w))
+        let rel = abs.trim_start_matches('/');
+        self.writable.iter().any(|w| is_under(abs, w)) && self.bind_of(rel).is_none()
+    }
+
+    /// Binds the host directory `host_dir` read-only at `path` (absolute, in the root),
+    /// which must be a directory of the root already, as a Linux mount point must.
+    pub fn bind(&mut self, host_dir: &str, path: &str) -> Result<(), BindError> {
+        let mut cpath: Vec<u8> = host_dir.as_bytes().to_vec();
+        cpath.push(0);
+        let fd = host::openat2(-100, &cpath, 0o10000000 | 0o200000 | O_CLOEXEC_HOST, 0, 0)
+            .map_err(BindError::Host)?;
+        let rel = String::from(absolute("/", path).trim_start_matches('/'));
+        let point = match self.place(&absolute("/", path)) {
+            Place::Root(_) if !rel.is_empty() => self.open_host(&rel, O_PATH | O_DIRECTORY, 0),
+            _ => Err(Errno::EINVAL),
+        };
+        match point {
+            Ok(point_fd) => {
+                let _ = host::close(point_fd);
+            }
+            Err(e) => {
+                let _ = host::close(fd);
+                return Err(BindError::MountPoint(e));
+            }
+        }
+        self.binds.push(Bind {
+            rel,
+            fd,
+            host_path: host_name(fd).unwrap_or_else(|| String::from(host_dir)),
+        });
+        // Longest first, so a bind inside another wins.
+        self.binds.sort_by_key(|b| core::cmp::Reverse(b.rel.len()));
+        Ok(())
+    }
+
+    /// The bind holding `rel` (relative to the root) and the rest of the path beneath it.
+    fn bind_of<'a>(&self, rel: &'a str) -> Option<(&Bind, &'a str)> {
+        self.binds.iter().find_map(|b| {
+            let rest = rel.strip_prefix(b.rel.as_str())?;
+            match rest.as_bytes().first() {
+                None => Some((b, ".")),
+                Some(b'/') => Some((b, rest.trim_start_matches('/'))),
+                Some(_) => None,
+            }
+        })
     }
 
     /// Whether the host file behind `host_fd` (opened beneath the root) lies in a --rw path,
@@ -225,9 +305,17 @@ impl Vfs {
         } else {
             0
         };
+        let (dir_fd, path) = match self.bind_of(rel) {
+            Some((bind, rest)) => {
+                let mut rest_c: Vec<u8> = rest.as_bytes().to_vec();
+                rest_c.push(0);
+                (bind.fd, rest_c)
+            }
+            None => (self.root_fd, cpath),
+        };
         host::openat2(
-            self.root_fd,
-            &cpath,
+            dir_fd,
+            &path,
             host_flags,
             mode,
             RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
@@ -414,13 +502,22 @@ impl Vfs {
     /// host names it (None for files outside the root, which the instance cannot name).
     pub fn instance_path(&self, host_fd: i32) -> Option<String> {
         let host_path = host_name(host_fd)?;
-        let root = self.root_real_path.trim_end_matches('/');
-        let inside = host_path.strip_prefix(root)?;
-        match inside.as_bytes().first() {
-            None => Some(String::from("/")),
-            Some(b'/') => Some(String::from(inside)),
-            Some(_) => None,
+        for bind in &self.binds {
+            if let Some(inside) = beneath(&host_path, &bind.host_path) {
+                return Some(alloc::format!(
+                    "/{}{}",
+                    bind.rel,
+                    inside.trim_end_matches('/')
+                ));
+            }
         }
+        beneath(&host_path, &self.root_real_path).map(|inside| {
+            if inside.is_empty() {
+                String::from("/")
+            } else {
+                String::from(inside)
+            }
+        })
     }
 
     /// statfs of a VFS path (not /proc: `fs::lookup` serves that).
@@ -562,6 +659,14 @@ mod tests {
         ] {
             assert_eq!(Ending::of(path), want, "{path}");
         }
+    }
+
+    #[test]
+    fn beneath_matches_whole_components() {
+        assert_eq!(beneath("/srv/a/b", "/srv/a"), Some("/b"));
+        assert_eq!(beneath("/srv/a", "/srv/a/"), Some(""));
+        assert_eq!(beneath("/srv/ab", "/srv/a"), None);
+        assert_eq!(beneath("/x", "/"), Some("/x"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! After start-up a seccomp filter (crate::seccomp) allows exactly the calls listed in
 //! [`ALLOWED`], and only from this module's code range.
 
+pub mod net;
 pub mod raw;
 
 use junction_abi::{self as abi, Errno};
@@ -127,7 +128,7 @@ pub const ALLOWED: &[(usize, &str)] = &[
     ),
     (
         abi::SYS_PPOLL,
-        "waiting on host fds (stdio) when the app blocks",
+        "waiting on host fds (stdio, sockets) when the app blocks",
     ),
     (abi::SYS_RT_SIGACTION, "the kernel's own signal handlers"),
     (
@@ -158,7 +159,23 @@ pub const ALLOWED: &[(usize, &str)] = &[
     (abi::SYS_CLOCK_NANOSLEEP, "sleeping"),
     (abi::SYS_GETRANDOM, "entropy for getrandom and AT_RANDOM"),
     (abi::SYS_SCHED_YIELD, "yielding the core"),
-    (abi::SYS_SCHED_GETAFFINITY, "the cores the instance may use"),
+    (
+        abi::SYS_SCHED_GETAFFINITY,
+        "the cores the instance's threads may use",
+    ),
+    (
+        abi::SYS_SCHED_SETAFFINITY,
+        "sched_setaffinity of the calling thread",
+    ),
+    (
+        abi::SYS_MEMBARRIER,
+        "membarrier for the instance's threads (runtimes' JITs, RCU)",
+    ),
+    (abi::SYS_GETCPU, "getcpu of the calling thread"),
+    (
+        abi::SYS_CLONE,
+        "starting the host thread of an app thread; only with the thread flags",
+    ),
     (
         abi::SYS_GETRUSAGE,
         "CPU time and memory use of the instance (getrusage forwarded, times)",
@@ -172,8 +189,69 @@ pub const ALLOWED: &[(usize, &str)] = &[
     ),
     (
         abi::SYS_FUTEX,
-        "sleeping while the app waits on a kernel object",
+        "sleeping while the app waits on a kernel object; app futexes",
     ),
+    (abi::SYS_FUTEX_WAITV, "futex_waitv on app futex words"),
+    (
+        abi::SYS_SOCKET,
+        "the instance's sockets are host sockets the kernel owns (forwarding)",
+    ),
+    (
+        abi::SYS_SOCKETPAIR,
+        "socketpair of the instance, forwarded",
+    ),
+    (
+        abi::SYS_BIND,
+        "binding the instance's sockets (unix paths beneath the root, or per-instance abstract names)",
+    ),
+    (
+        abi::SYS_LISTEN,
+        "listening sockets of the instance",
+    ),
+    (
+        abi::SYS_ACCEPT4,
+        "accept and accept4 of the instance, forwarded",
+    ),
+    (
+        abi::SYS_CONNECT,
+        "connecting the instance's sockets",
+    ),
+    (
+        abi::SYS_GETSOCKNAME,
+        "addresses of the instance's sockets",
+    ),
+    (
+        abi::SYS_GETPEERNAME,
+        "addresses of the instance's sockets",
+    ),
+    (
+        abi::SYS_SETSOCKOPT,
+        "socket options of the instance's sockets",
+    ),
+    (
+        abi::SYS_GETSOCKOPT,
+        "socket options; SO_ERROR and timeouts of blocking calls",
+    ),
+    (
+        abi::SYS_SHUTDOWN,
+        "shutdown of the instance's sockets",
+    ),
+    (
+        abi::SYS_SENDMSG,
+        "every send on a socket (send, sendto, sendmsg, write)",
+    ),
+    (
+        abi::SYS_RECVMSG,
+        "every receive on a socket (recv, recvfrom, recvmsg, read)",
+    ),
+];
+
+/// Allowed calls whose first argument must be exactly this value (the seccomp filter checks
+/// it): clone only with the flags of a thread (so never a new host process), and
+/// sched_setaffinity only for the calling thread (0).
+pub const FIRST_ARG_ONLY: &[(usize, u64)] = &[
+    (abi::SYS_CLONE, crate::arch::thread::HOST_THREAD_FLAGS),
+    (abi::SYS_SCHED_SETAFFINITY, 0),
 ];
 
 #[inline(always)]
@@ -191,14 +269,10 @@ fn check(raw: isize) -> Result<usize, Errno> {
 /// As [`raw::syscall6`]: pointer arguments must be valid for the call.
 #[inline(always)]
 pub unsafe fn call(nr: usize, args: [usize; 6]) -> Result<usize, Errno> {
-    HOST_CALLS.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    crate::arch::context::count_host_call();
     // SAFETY: forwarded to the caller.
     check(unsafe { raw::syscall6(nr, args) })
 }
-
-/// How many host calls the kernel has made (for --stats: a served call's host-call count is
-/// the difference across it).
-pub static HOST_CALLS: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
 macro_rules! args {
     ($($a:expr),*) => {{

@@ -23,6 +23,24 @@ core::arch::global_asm!(
     "mov r9, [rsp + 8]",
     "syscall",
     "ret",
+    // i64 junction_host_clone(flags, stack, parent_tid, child_tid, tls): the host clone for
+    // a new thread. The child returns on `stack`, where the caller put the function to run
+    // and its argument; it pops both and calls the function, which never returns.
+    ".globl junction_host_clone",
+    ".type junction_host_clone,@function",
+    "junction_host_clone:",
+    "mov eax, 56",
+    "mov r10, rcx",
+    "syscall",
+    "test rax, rax",
+    "jnz 2f",
+    "xor ebp, ebp",
+    "pop rax",
+    "pop rdi",
+    "call rax",
+    "ud2",
+    "2:",
+    "ret",
     // The restorer of every host signal handler: rt_sigreturn must be issued from the allowed
     // region, or it would itself be dispatched as a SIGSYS.
     ".globl junction_sigreturn",
@@ -46,6 +64,7 @@ extern "C" {
         a4: usize,
         a5: usize,
     ) -> isize;
+    fn junction_host_clone(flags: u64, stack: u64, ptid: u64, ctid: u64, tls: u64) -> isize;
     static junction_host_start: u8;
     static junction_host_end: u8;
     fn junction_sigreturn();
@@ -73,4 +92,26 @@ pub fn code_range() -> (usize, usize) {
 /// The signal restorer inside the host module.
 pub fn sigreturn_restorer() -> usize {
     junction_sigreturn as *const () as usize
+}
+
+/// Starts a host thread with `flags` whose first code is `entry(arg)`, on `stack`.
+///
+/// # Safety
+/// `stack` must be the 16-byte-aligned top of a stack nobody else uses, with room for two
+/// words below it; `entry` must never return; the tid pointers must stay valid for the life
+/// of the thread.
+pub unsafe fn clone_thread(
+    flags: u64,
+    stack: u64,
+    tid_word: u64,
+    entry: extern "C" fn(u64) -> !,
+    arg: u64,
+) -> isize {
+    let sp = stack - 16;
+    // SAFETY: per the caller, the two words below the top are ours; the child pops them.
+    unsafe {
+        core::ptr::write(sp as *mut u64, entry as usize as u64);
+        core::ptr::write((sp + 8) as *mut u64, arg);
+        junction_host_clone(flags, sp, tid_word, tid_word, 0)
+    }
 }

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use junction_abi::{
-    structs::{KernelSigaction, StackT, Sysinfo},
+    structs::{KernelSigaction, Sysinfo},
     Errno,
 };
 
@@ -21,7 +21,7 @@ use crate::fs::{
     fdtable::{FdEntry, FdTable},
     file::OpenFile,
     host_file::HostFile,
-    vfs::Vfs,
+    vfs::{BindError, Vfs},
 };
 use crate::loader::{self, auxv::HostAux};
 use crate::mm::{
@@ -30,6 +30,7 @@ use crate::mm::{
     Vm,
 };
 use crate::state::{self, Kernel, SignalState, INSTANCE_PID, INSTANCE_PPID};
+use crate::thread::Threads;
 use crate::{host, print, sync::SpinLock};
 
 static HOST_AUX: SpinLock<HostAux> = SpinLock::new(HostAux {
@@ -306,8 +307,23 @@ fn run(
     *HOST_GROUPS.lock() = read_host_groups();
 
     let root = opts.root.clone().unwrap_or_else(|| String::from("/"));
-    let vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
+    let mut vfs = Vfs::new(&root, opts.rw.clone(), !opts.host_tmp)
         .map_err(|e| (alloc::format!("--root {root}: {}", e.message()), 126))?;
+    for (host_dir, path) in &opts.binds {
+        vfs.bind(host_dir, path).map_err(|e| {
+            let why = match e {
+                BindError::Host(e) => alloc::format!("{host_dir}: {}", e.message()),
+                BindError::MountPoint(Errno::EINVAL) => alloc::format!(
+                    "{path} must be a directory of the root (not /, /tmp, /proc or /dev)"
+                ),
+                BindError::MountPoint(e) => alloc::format!(
+                    "{path}: {} (the mount point must be a directory of the root)",
+                    e.message()
+                ),
+            };
+            (alloc::format!("--bind {host_dir}:{path}: {why}"), 126)
+        })?;
+    }
     let cwd = match (&opts.cwd, &opts.root) {
         (Some(c), _) => crate::fs::vfs::absolute("/", c),
         (None, Some(_)) => String::from("/"),
@@ -339,6 +355,8 @@ fn run(
     }
 
     crate::fs::proc::init();
+    crate::readiness::init()
+        .map_err(|e| errno_msg("cannot create the kernel's wake-up eventfd", e))?;
     mm::reserve_window().map_err(|e| errno_msg("cannot reserve the app address window", e))?;
     let mut vm = Vm::new(layout::MMAP_TOP - layout::random_offset(layout::RANDOM_BITS));
     for (start, end, backing) in host_vdso_ranges() {
@@ -421,21 +439,12 @@ fn run(
                 sa_restorer: 0,
                 sa_mask: 0,
             }; 64],
-            mask: 0,
-            altstack: StackT {
-                ss_sp: 0,
-                ss_flags: 2,
-                _pad12: [0; 4],
-                ss_size: 0,
-            },
         },
         exe: loaded.exe.clone(),
         comm: comm_of(&exe_path),
         cmdline,
         auxv: loaded.auxv.clone(),
-        clear_child_tid: 0,
-        fs_base: 0,
-        robust_list: (0, 0),
+        threads: Threads::new(INSTANCE_PID, host::gettid()),
     });
 
     if opts.trace {

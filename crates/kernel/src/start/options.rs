@@ -12,6 +12,8 @@ Runs PROGRAM under the Junction kernel, its syscalls served in user space.
 options:
   --root DIR        the instance's file system root (read-only unless --rw); default /
   --rw PATH         make PATH (an instance path) writable; repeatable
+  --bind HOST:PATH  show the host directory HOST, read-only, at PATH (an existing
+                    directory of the root); repeatable
   --env K=V         set an environment variable for the program; repeatable
   --clear-env       start from an empty environment instead of the kernel's own
   --host-tmp        /tmp is the root's own /tmp (read-only unless --rw /tmp), not the
@@ -36,6 +38,8 @@ options:
 pub struct Options {
     pub root: Option<String>,
     pub rw: Vec<String>,
+    /// --bind: (host directory, instance path).
+    pub binds: Vec<(String, String)>,
     pub env: Vec<Vec<u8>>,
     pub clear_env: bool,
     pub host_tmp: bool,
@@ -80,6 +84,19 @@ pub fn parse(args: &[&[u8]]) -> Result<Options, String> {
             }
             b"--root" => o.root = Some(value("--root")?),
             b"--rw" => o.rw.push(value("--rw")?),
+            b"--bind" => {
+                let v = value("--bind")?;
+                match v.split_once(':') {
+                    Some((host, path)) if host.starts_with('/') && path.starts_with('/') => {
+                        o.binds.push((String::from(host), String::from(path)));
+                    }
+                    _ => {
+                        return Err(alloc::format!(
+                            "--bind {v}: expected HOST_DIR:PATH, both absolute (see --help)"
+                        ))
+                    }
+                }
+            }
             b"--env" => {
                 let v = value("--env")?;
                 if !v.contains('=') || v.starts_with('=') {
@@ -186,6 +203,10 @@ mod tests {
         assert_eq!(
             p(&["--root"]).unwrap_err(),
             "--root needs a value (see --help)"
+        );
+        assert_eq!(
+            p(&["--bind", "secrets:/run/s", "ls"]).unwrap_err(),
+            "--bind secrets:/run/s: expected HOST_DIR:PATH, both absolute (see --help)"
         );
         assert_eq!(
             p(&["--memory", "lots", "ls"]).unwrap_err(),

@@ -1,5 +1,5 @@
 //! Identity and process-wide settings: pids (virtual), uids and groups, uname, rlimits,
-//! arch_prctl, set_tid_address, robust lists, getrandom, affinity, sysinfo, exit.
+//! arch_prctl, getrandom, sysinfo, exit_group. Per-thread calls are in clone.rs and sched.rs.
 
 use junction_abi::{
     structs::{Rlimit, Sysinfo, Utsname},
@@ -8,7 +8,7 @@ use junction_abi::{
 
 use super::Args;
 use crate::state::{self, RLIMIT_COUNT};
-use crate::{host, user};
+use crate::user;
 
 pub fn getpid(_: &Args) -> Result<u64, Errno> {
     Ok(state::lock().pid as u64)
@@ -142,11 +142,15 @@ pub fn arch_prctl(a: &Args) -> Result<u64, Errno> {
             unsafe {
                 core::arch::asm!("wrfsbase {}", in(reg) a[1], options(nostack, preserves_flags))
             };
-            state::lock().fs_base = a[1];
             Ok(0)
         }
         ARCH_GET_FS => {
-            let fs = state::lock().fs_base;
+            // The FS base is the thread's own register, untouched by the kernel.
+            let fs: u64;
+            // SAFETY: reading FS base (FSGSBASE is checked at start-up).
+            unsafe {
+                core::arch::asm!("rdfsbase {}", out(reg) fs, options(nomem, nostack, preserves_flags))
+            };
             user::write(&state::lock().vm.vmas, a[1], &fs)?;
             Ok(0)
         }
@@ -159,20 +163,6 @@ pub fn arch_prctl(a: &Args) -> Result<u64, Errno> {
         ARCH_SET_CPUID => Err(Errno::ENODEV),
         _ => Err(Errno::EINVAL),
     }
-}
-
-pub fn set_tid_address(a: &Args) -> Result<u64, Errno> {
-    let mut k = state::lock();
-    k.clear_child_tid = a[0];
-    Ok(crate::arch::context::current().tid as u64)
-}
-
-pub fn set_robust_list(a: &Args) -> Result<u64, Errno> {
-    if a[1] != 24 {
-        return Err(Errno::EINVAL);
-    }
-    state::lock().robust_list = (a[0], a[1]);
-    Ok(0)
 }
 
 fn rlimit_index(resource: u64) -> Result<usize, Errno> {
@@ -233,27 +223,6 @@ pub fn getrandom(a: &Args) -> Result<u64, Errno> {
     let buf = user::slice_mut(&k.vm.vmas, a[0], a[1].min(1 << 25) as usize)?;
     crate::random::fill(buf);
     Ok(buf.len() as u64)
-}
-
-pub fn sched_getaffinity(a: &Args) -> Result<u64, Errno> {
-    let len = a[1] as usize;
-    if len % 8 != 0 || len == 0 {
-        return Err(Errno::EINVAL);
-    }
-    let mut mask = [0u8; 128];
-    let n = host::sched_getaffinity(&mut mask)?;
-    if len < n {
-        return Err(Errno::EINVAL);
-    }
-    let k = state::lock();
-    let out = user::slice_mut(&k.vm.vmas, a[2], n)?;
-    out.copy_from_slice(&mask[..n]);
-    Ok(n as u64)
-}
-
-pub fn sched_yield(_: &Args) -> Result<u64, Errno> {
-    // SAFETY: no arguments.
-    unsafe { host::call(junction_abi::SYS_SCHED_YIELD, [0; 6]) }.map(|_| 0)
 }
 
 pub fn sysinfo(a: &Args) -> Result<u64, Errno> {

@@ -4,20 +4,28 @@
 //! ENOSYS (logged once). The table's statuses (served / host / partial / unsupported) live in
 //! `tools/abi/linux-x86_64.abi`; a test checks that both agree.
 
+pub mod clone;
 pub mod epoll;
 pub mod eventfd;
 pub mod fd;
 pub mod futex;
+pub mod futex_pi;
 pub mod identity;
 pub mod mem;
 pub mod meta;
+pub mod msg;
 pub mod path;
 pub mod poll;
 pub mod privileged;
 pub mod resource;
+pub mod robust;
 pub mod rw;
+pub mod sched;
 pub mod select;
+pub mod sendfile;
 pub mod signal;
+pub mod socket;
+pub mod splice;
 pub mod stat;
 pub mod time;
 pub mod xattr;
@@ -142,20 +150,27 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_GETSID => identity::getsid,
         SYS_UNAME => identity::uname,
         SYS_ARCH_PRCTL => identity::arch_prctl,
-        SYS_SET_TID_ADDRESS => identity::set_tid_address,
-        SYS_SET_ROBUST_LIST => identity::set_robust_list,
+        SYS_SET_TID_ADDRESS => clone::set_tid_address,
+        SYS_SET_ROBUST_LIST => robust::set_robust_list,
+        SYS_GET_ROBUST_LIST => robust::get_robust_list,
+        SYS_CLONE => clone::clone,
+        SYS_CLONE3 => clone::clone3,
         SYS_PRLIMIT64 => identity::prlimit64,
         SYS_GETRLIMIT => identity::getrlimit,
         SYS_SETRLIMIT => identity::setrlimit,
         SYS_GETRANDOM => identity::getrandom,
-        SYS_SCHED_GETAFFINITY => identity::sched_getaffinity,
-        SYS_SCHED_YIELD => identity::sched_yield,
+        SYS_SCHED_GETAFFINITY => sched::sched_getaffinity,
+        SYS_SCHED_SETAFFINITY => sched::sched_setaffinity,
+        SYS_SCHED_YIELD => sched::sched_yield,
+        SYS_MEMBARRIER => sched::membarrier,
+        SYS_GETCPU => sched::getcpu,
         SYS_SYSINFO => identity::sysinfo,
         SYS_GETRUSAGE => resource::getrusage,
         SYS_TIMES => resource::times,
         SYS_GETPRIORITY => resource::getpriority,
         SYS_SETPRIORITY => resource::setpriority,
-        SYS_EXIT | SYS_EXIT_GROUP => identity::exit_group,
+        SYS_EXIT => clone::exit,
+        SYS_EXIT_GROUP => identity::exit_group,
         SYS_CLOCK_GETTIME => time::clock_gettime,
         SYS_CLOCK_GETRES => time::clock_getres,
         SYS_GETTIMEOFDAY => time::gettimeofday,
@@ -164,12 +179,34 @@ pub fn handler(nr: usize) -> Option<Handler> {
         SYS_CLOCK_NANOSLEEP => time::clock_nanosleep,
         SYS_ALARM => time::alarm,
         SYS_FUTEX => futex::futex,
+        SYS_FUTEX_WAITV => futex::futex_waitv,
         SYS_RT_SIGACTION => signal::rt_sigaction,
         SYS_RT_SIGPROCMASK => signal::rt_sigprocmask,
         SYS_SIGALTSTACK => signal::sigaltstack,
         SYS_KILL => signal::kill,
         SYS_TGKILL => signal::tgkill,
         SYS_TKILL => signal::tkill,
+        SYS_SOCKET => socket::socket,
+        SYS_SOCKETPAIR => socket::socketpair,
+        SYS_BIND => socket::bind,
+        SYS_LISTEN => socket::listen,
+        SYS_ACCEPT => socket::accept,
+        SYS_ACCEPT4 => socket::accept4,
+        SYS_CONNECT => socket::connect,
+        SYS_GETSOCKNAME => socket::getsockname,
+        SYS_GETPEERNAME => socket::getpeername,
+        SYS_SETSOCKOPT => socket::setsockopt,
+        SYS_GETSOCKOPT => socket::getsockopt,
+        SYS_SHUTDOWN => socket::shutdown,
+        SYS_SENDTO => socket::sendto,
+        SYS_RECVFROM => socket::recvfrom,
+        SYS_SENDMSG => msg::sendmsg,
+        SYS_RECVMSG => msg::recvmsg,
+        SYS_SENDMMSG => msg::sendmmsg,
+        SYS_RECVMMSG => msg::recvmmsg,
+        SYS_SENDFILE => sendfile::sendfile,
+        SYS_SPLICE => splice::splice,
+        SYS_TEE => splice::tee,
         n if privileged::REFUSED.contains(&n) => privileged::refuse,
         _ => return None,
     })

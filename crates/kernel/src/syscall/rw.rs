@@ -92,6 +92,9 @@ fn vectored(
 }
 
 pub fn readv(a: &Args) -> Result<u64, Errno> {
+    if let Some(done) = super::msg::socket_vectored(a, true) {
+        return done;
+    }
     vectored(a, |f, base, len| {
         let buf = user::slice_mut(&state::lock().vm.vmas, base, len)?;
         Ok((f.read(buf)?, len))
@@ -99,6 +102,9 @@ pub fn readv(a: &Args) -> Result<u64, Errno> {
 }
 
 pub fn writev(a: &Args) -> Result<u64, Errno> {
+    if let Some(done) = super::msg::socket_vectored(a, false) {
+        return done;
+    }
     vectored(a, |f, base, len| {
         let buf = user::slice(&state::lock().vm.vmas, base, len)?;
         Ok((f.write(buf)?, len))

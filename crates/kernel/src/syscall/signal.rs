@@ -73,7 +73,7 @@ pub fn rt_sigprocmask(a: &Args) -> Result<u64, Errno> {
         return Err(Errno::EINVAL);
     }
     let mut k = state::lock();
-    let old = k.signals.mask;
+    let old = k.threads.current().mask;
     if a[1] != 0 {
         let set: u64 = user::read(&k.vm.vmas, a[1])?;
         let new = match a[0] {
@@ -82,7 +82,7 @@ pub fn rt_sigprocmask(a: &Args) -> Result<u64, Errno> {
             SIG_SETMASK => set,
             _ => return Err(Errno::EINVAL),
         };
-        k.signals.mask = new & !UNBLOCKABLE;
+        k.threads.current().mask = new & !UNBLOCKABLE;
     }
     if a[2] != 0 {
         user::write(&k.vm.vmas, a[2], &old)?;
@@ -109,9 +109,12 @@ pub fn with_mask<T>(mask: Option<u64>, wait: impl FnOnce() -> T) -> T {
     let Some(mask) = mask else {
         return wait();
     };
-    let old = core::mem::replace(&mut state::lock().signals.mask, mask & !UNBLOCKABLE);
+    let old = core::mem::replace(
+        &mut state::lock().threads.current().mask,
+        mask & !UNBLOCKABLE,
+    );
     let result = wait();
-    state::lock().signals.mask = old;
+    state::lock().threads.current().mask = old;
     result
 }
 
@@ -121,7 +124,7 @@ const SS_AUTODISARM: i32 = 1 << 31;
 
 pub fn sigaltstack(a: &Args) -> Result<u64, Errno> {
     let mut k = state::lock();
-    let old = k.signals.altstack;
+    let old = k.threads.current().altstack;
     if a[0] != 0 {
         let new: StackT = user::read(&k.vm.vmas, a[0])?;
         if new.ss_flags & !(SS_DISABLE | SS_AUTODISARM | SS_ONSTACK) != 0 {
@@ -132,7 +135,7 @@ pub fn sigaltstack(a: &Args) -> Result<u64, Errno> {
         {
             return Err(Errno::ENOMEM);
         }
-        k.signals.altstack = new;
+        k.threads.current().altstack = new;
     }
     if a[1] != 0 {
         let mut reported = old;
@@ -149,16 +152,20 @@ fn default_is_ignore(sig: i32) -> bool {
     sig == abi::SIGCHLD || sig == abi::SIGURG || sig == abi::SIGWINCH || sig == abi::SIGCONT
 }
 
-/// A signal sent by the app to its own instance.
-fn send_to_self(sig: u64) -> Result<u64, Errno> {
+/// A signal sent by the app to its own instance: to the thread `tid`, or to the process
+/// (None: blocked only if every thread blocks it, as Linux then finds no thread to take it).
+fn send_to_self(sig: u64, tid: Option<i32>) -> Result<u64, Errno> {
+    let k = state::lock();
+    let mask = match tid {
+        Some(tid) => k.threads.get(tid).ok_or(Errno::ESRCH)?.mask,
+        None => k.threads.common_mask(),
+    };
     if sig == 0 {
         return Ok(0);
     }
     let sig = check_signal(sig)? as i32;
-    let k = state::lock();
     let action = k.signals.actions[sig as usize - 1];
-    let blocked =
-        k.signals.mask & (1 << (sig - 1)) != 0 && sig != abi::SIGKILL && sig != abi::SIGSTOP;
+    let blocked = mask & (1 << (sig - 1)) != 0 && sig != abi::SIGKILL && sig != abi::SIGSTOP;
     drop(k);
     if action.sa_handler == SIG_IGN || (action.sa_handler == SIG_DFL && default_is_ignore(sig)) {
         return Ok(0);
@@ -175,7 +182,7 @@ pub fn kill(a: &Args) -> Result<u64, Errno> {
     let pid = a[0] as i32;
     let own = state::lock().pid;
     if pid == own || pid == 0 || pid == -own {
-        send_to_self(a[1])
+        send_to_self(a[1], None)
     } else if pid == -1 {
         Err(Errno::EPERM)
     } else {
@@ -183,28 +190,31 @@ pub fn kill(a: &Args) -> Result<u64, Errno> {
     }
 }
 
+/// tgkill and tkill name one of the instance's threads by virtual tid. Until signal
+/// delivery arrives, the target only matters for its mask and for ESRCH: a default fatal
+/// action ends the whole instance from whichever thread, as it does on Linux.
 pub fn tgkill(a: &Args) -> Result<u64, Errno> {
     let own = state::lock().pid;
     if (a[0] as i32) <= 0 || (a[1] as i32) <= 0 {
         return Err(Errno::EINVAL);
     }
-    if a[0] as i32 != own || a[1] as i32 != crate::arch::context::current().tid {
+    if a[0] as i32 != own {
         return Err(Errno::ESRCH);
     }
-    send_to_self(a[2])
+    send_to_self(a[2], Some(a[1] as i32))
 }
 
 pub fn tkill(a: &Args) -> Result<u64, Errno> {
     if (a[0] as i32) <= 0 {
         return Err(Errno::EINVAL);
     }
-    if a[0] as i32 != crate::arch::context::current().tid {
-        return Err(Errno::ESRCH);
-    }
-    send_to_self(a[1])
+    send_to_self(a[1], Some(a[0] as i32))
 }
 
 /// A write to a pipe without readers raises SIGPIPE on the writer.
 pub fn raise_sigpipe() {
-    let _ = send_to_self(abi::SIGPIPE as u64);
+    let _ = send_to_self(
+        abi::SIGPIPE as u64,
+        Some(crate::arch::context::current().tid),
+    );
 }

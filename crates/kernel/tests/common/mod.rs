@@ -576,3 +576,19 @@ fn fnv(data: &[u8]) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+/// The row of `name` in a --stats-json file: (calls, host calls).
+pub fn stats_row(json: &str, name: &str) -> Option<(u64, u64)> {
+    let row = json
+        .split("{\"nr\"")
+        .find(|r| r.contains(&format!("\"name\":\"{name}\"")))?;
+    let field = |key: &str| -> Option<u64> {
+        let at = row.find(&format!("\"{key}\":"))? + key.len() + 3;
+        row[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some((field("calls")?, field("hostCalls")?))
+}
