@@ -20,7 +20,7 @@ export interface KernelRunOptions {
   cwd?: string;
   memory?: number | string;
   cpus?: number;
-  binds?: { host: string; path: string }[];
+  binds?: readonly { host: string; path: string }[];
   stdio?: "inherit" | "pipe";
   input?: string | Uint8Array;
 }
@@ -42,6 +42,8 @@ export interface KernelStarterOptions {
   start: (options: KernelRunOptions) => KernelRunningProgram;
   /** Whether this runtime's kernel takes `binds` (`--bind`); secrets need it. */
   supportsBinds: boolean;
+  /** Whether this kernel serves sockets, so that instances can listen (the http protocol). */
+  supportsListen: boolean;
 }
 
 /** Starts each instance as its own kernel process. */
@@ -49,9 +51,7 @@ export function kernelStarter(options: KernelStarterOptions): InstanceStarter {
   return {
     name: "kernel",
     supportsBinds: options.supportsBinds,
-    // Not yet: the kernel does not serve sockets. Checked at deploy, so http functions on
-    // this starter are refused with a reason instead of failing at every invocation.
-    supportsListen: false,
+    supportsListen: options.supportsListen,
     start: (spec, log) => startKernel(options, spec, log),
   };
 }

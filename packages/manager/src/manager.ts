@@ -2,6 +2,7 @@
 // metrics over a state directory. The HTTP server (server.ts) is a thin layer over it.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Registry } from "prom-client";
@@ -29,6 +30,9 @@ import { checkName, parseDeployment, secretListing } from "./validate.js";
 
 /** The annotation that picks a function's starter by name (default: the manager's). */
 export const STARTER_ANNOTATION = "com.junction.starter";
+
+/** Where functions read their secrets, as in OpenFaaS. */
+export const SECRETS_PATH = "/var/openfaas/secrets";
 
 export interface ManagerOptions {
   /** The state directory (default: `defaultStateDir()`). */
@@ -120,9 +124,10 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
   const busy = new Set<string>();
   let closed = false;
 
+  // Labelled `name.namespace`, as the OpenFaaS gateway labels its metrics.
   const metrics: Metrics = createMetrics({
-    replicas: () => new Map([...pools].map(([n, p]) => [n, p.replicas])),
-    memory: () => new Map([...pools].map(([n, p]) => [n, p.memoryBytes()])),
+    replicas: () => new Map([...pools].map(([n, p]) => [`${n}.${NAMESPACE}`, p.replicas])),
+    memory: () => new Map([...pools].map(([n, p]) => [`${n}.${NAMESPACE}`, p.memoryBytes()])),
   });
 
   function starterOf(deployment: FunctionDeployment): InstanceStarter {
@@ -166,17 +171,36 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
     if (secrets.length > 0 && !starter.supportsBinds) {
       throw new ManagerError(
         "unsupported",
-        `the ${starter.name} starter cannot show secrets at /var/openfaas/secrets yet (it needs the kernel's --bind)`,
+        `the ${starter.name} starter cannot show secrets at ${SECRETS_PATH} (its instances see the host's ` +
+          "files as they are); use the kernel starter",
         "secrets",
       );
+    }
+    if (secrets.length > 0) {
+      // A bind needs its mount point to exist in the instance's root (the host's /).
+      try {
+        await mkdir(SECRETS_PATH, { recursive: true });
+      } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw new ManagerError(
+          "unsupported",
+          `cannot create the mount point ${SECRETS_PATH} for secrets: ${why}`,
+          "secrets",
+        );
+      }
     }
     if (deployment.envProcess !== undefined)
       commandLine(image.manifest, "/", deployment.envProcess);
     return { image, starter, settings, memory, cpus };
   }
 
-  function makePool(record: FunctionRecord): FunctionPool {
+  async function makePool(record: FunctionRecord): Promise<FunctionPool> {
     const { deployment } = record;
+    const secrets = deployment.secrets ?? [];
+    const binds =
+      secrets.length > 0
+        ? [{ host: await store.secretsView(deployment.service, secrets), path: SECRETS_PATH }]
+        : [];
     const dir = store.artifactPath(record.artifact);
     const image = readManifest(dir);
     const starter = starterOf(deployment);
@@ -187,7 +211,7 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
       args,
       cwd: dir,
       env: { ...BASE_ENV, ...deployment.envVars },
-      binds: [],
+      binds,
     };
     if (deployment.limits?.memory !== undefined)
       base.memory = parseMemory(deployment.limits.memory);
@@ -211,7 +235,7 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
   for (const [name, record] of store.initialRecords()) {
     try {
       records.set(name, record);
-      pools.set(name, makePool(record));
+      pools.set(name, await makePool(record));
     } catch (err) {
       warn(`function '${name}' cannot run: ${(err as Error).message}`);
     }
@@ -299,7 +323,7 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
       pools.delete(name);
       if (old !== undefined) await old.close();
       // check() ran everything makePool can refuse, so this does not throw for a new record.
-      pools.set(name, makePool(record));
+      pools.set(name, await makePool(record));
       if (previous !== undefined) await store.dropArtifact(previous.artifact);
       return status(name);
     });
@@ -369,6 +393,7 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
         const pool = pools.get(name);
         pools.delete(name);
         await pool?.close();
+        await store.dropRun(name);
         logBook.forget(name);
       });
     },
@@ -453,6 +478,11 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
         if (!(await store.hasSecret(name)))
           throw new ManagerError("not_found", `secret '${name}' not found`);
         await store.writeSecret(name, value);
+        // Instances started from now on see the new value.
+        for (const record of records.values()) {
+          const secrets = record.deployment.secrets ?? [];
+          if (secrets.includes(name)) await store.secretsView(record.deployment.service, secrets);
+        }
       });
     },
     async removeSecret(name) {

@@ -169,4 +169,22 @@ export class StateStore {
   secretPath(name: string): string {
     return join(this.secretsDir, name);
   }
+
+  /**
+   * Rebuilds `run/<function>/secrets/` with copies of `secrets`: the directory an instance
+   * sees at /var/openfaas/secrets, holding only its own function's secrets. Derived data,
+   * rebuilt whenever a function's instances or its secrets change.
+   */
+  async secretsView(name: string, secrets: readonly string[]): Promise<string> {
+    const dir = join(this.root, "run", name, "secrets");
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const secret of secrets) await cp(this.secretPath(secret), join(dir, secret));
+    return dir;
+  }
+
+  /** Drops a removed function's derived files. */
+  async dropRun(name: string): Promise<void> {
+    await rm(join(this.root, "run", name), { recursive: true, force: true });
+  }
 }

@@ -358,7 +358,10 @@ describe("metrics", () => {
     expect(text).toContain(
       'gateway_functions_seconds_count{function_name="measured.openfaas-fn",code="200"} 2',
     );
-    expect(text).toContain('gateway_service_count{function_name="measured"}');
+    expect(text).toContain('gateway_service_count{function_name="measured.openfaas-fn"} 0');
+    expect(text).toContain(
+      'junction_instance_memory_bytes{function_name="measured.openfaas-fn"} 0',
+    );
     expect(text).toContain('junction_instance_starts_total{kind="cold"} 2');
     expect(text).toContain('junction_instance_starts_total{kind="restore"} 0');
     expect(text).toContain("junction_restore_seconds_count 0");

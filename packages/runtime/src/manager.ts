@@ -22,8 +22,8 @@ export function createManager(options: RuntimeManagerOptions = {}): Promise<Mana
   return createBareManager({
     ...options,
     starters: {
-      // --bind is not in the kernel yet, so functions with secrets are refused on it.
-      kernel: kernelStarter({ start, supportsBinds: false }),
+      // The kernel serves sockets (http functions) and --bind (secrets).
+      kernel: kernelStarter({ start, supportsBinds: true, supportsListen: true }),
       host: hostStarter(),
       ...options.starters,
     },

@@ -103,9 +103,45 @@ describe.skipIf(!kernel)("the daemon with the kernel starter", () => {
     expect((await invoke("no", "x")).status).toBe(502);
   });
 
-  it("refuses http functions on the kernel starter, which cannot listen yet: 501", async () => {
-    const res = await deploy({ service: "web", image: "node-http" });
-    expect(res.status).toBe(501);
+  it("runs http functions under the kernel (the node-http template, a server on $PORT)", async () => {
+    expect((await deploy({ service: "web", image: "node-http" })).status).toBe(202);
+    const first = await invoke("web", "one");
+    expect(await first.text()).toBe("Hello from node-http: one");
+    // The second request goes to the same, now warm, instance.
+    expect(await (await invoke("web", "two")).text()).toBe("Hello from node-http: two");
+    const status = (await (
+      await fetch(`${daemon.url}/system/function/web`, { headers: { authorization: auth } })
+    ).json()) as { availableReplicas: number };
+    expect(status.availableReplicas).toBe(1);
+  });
+
+  it("shows a function its secrets at /var/openfaas/secrets, and updated values", async () => {
+    const secret = (method: string, body: object) =>
+      fetch(`${daemon.url}/system/secrets`, {
+        method,
+        headers: { authorization: auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await secret("POST", { name: "api-key", value: "first" })).status).toBe(201);
+    expect((await secret("POST", { name: "other", value: "not yours" })).status).toBe(201);
+    const res = await deploy({
+      service: "reader",
+      image: "binary",
+      envProcess: "/bin/ls /var/openfaas/secrets",
+      secrets: ["api-key"],
+    });
+    expect(res.status, await res.clone().text()).toBe(202);
+    expect((await (await invoke("reader", "")).text()).trim()).toBe("api-key");
+    const cat = await deploy({
+      service: "cat-secret",
+      image: "binary",
+      envProcess: "/bin/cat /var/openfaas/secrets/api-key",
+      secrets: ["api-key"],
+    });
+    expect(cat.status).toBe(202);
+    expect(await (await invoke("cat-secret", "")).text()).toBe("first");
+    expect((await secret("PUT", { name: "api-key", value: "second" })).status).toBe(200);
+    expect(await (await invoke("cat-secret", "")).text()).toBe("second");
   });
 
   it("runs http functions on the host starter", async () => {
