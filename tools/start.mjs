@@ -59,14 +59,20 @@ const samples = [
     protocol: "stdio",
     body: "",
   },
+  // The same function as a plain host process: the baseline the kernel is measured against.
+  {
+    service: "aes-python-host",
+    image: `dir:${join(SAMPLES, "aes-python")}`,
+    annotations: { "com.junction.starter": "host" },
+    protocol: "stdio",
+    body: "",
+  },
   c.dir
     ? { service: "hello-c", image: `dir:${c.dir}`, protocol: "stdio", body: "hello" }
     : { service: "hello-c", skip: c.skip },
   {
     service: "hello-node",
     image: `dir:${join(SAMPLES, "hello-node")}`,
-    // Node needs threads, which the kernel does not serve yet: this one runs as a host process.
-    annotations: { "com.junction.starter": "host" },
     protocol: "http",
     body: "world",
   },
