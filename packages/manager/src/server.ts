@@ -34,11 +34,6 @@ function pathName(raw: string): string {
   return checkName(raw, "name");
 }
 
-function queryNamespace(request: FastifyRequest): void {
-  const q = request.query as Record<string, unknown>;
-  checkNamespace(q.namespace);
-}
-
 function parseJson(text: string): unknown {
   if (text.trim() === "") return undefined;
   try {
@@ -162,10 +157,11 @@ export function createServer(manager: Manager, options: ServerOptions = {}): Fas
             ),
           );
       }
+      // faas-cli adds ?namespace= to /system calls; only the one namespace exists.
+      checkNamespace((request.query as Record<string, unknown>).namespace);
     });
 
-    system.get("/system/functions", async (request) => {
-      queryNamespace(request);
+    system.get("/system/functions", async () => {
       return manager.list();
     });
     system.post("/system/functions", async (request, reply) => {
@@ -182,7 +178,6 @@ export function createServer(manager: Manager, options: ServerOptions = {}): Fas
       return reply.status(202).send();
     });
     system.get("/system/function/:name", async (request) => {
-      queryNamespace(request);
       return manager.get(pathName((request.params as { name: string }).name));
     });
     system.post("/system/scale-function/:name", async (request, reply) => {
@@ -193,8 +188,7 @@ export function createServer(manager: Manager, options: ServerOptions = {}): Fas
     });
     system.get("/system/info", async () => manager.info());
     system.get("/system/namespaces", async () => [NAMESPACE]);
-    system.get("/system/secrets", async (request) => {
-      queryNamespace(request);
+    system.get("/system/secrets", async () => {
       return manager.listSecrets();
     });
     system.post("/system/secrets", async (request, reply) => {
@@ -210,7 +204,8 @@ export function createServer(manager: Manager, options: ServerOptions = {}): Fas
     system.delete("/system/secrets", async (request, reply) => {
       const { name } = parseSecret(request.body, false);
       await manager.removeSecret(name);
-      return reply.status(204).send();
+      // 200, not 204: every faas-cli version counts 200 as success.
+      return reply.status(200).send();
     });
     system.get("/system/logs", async (request, reply) => streamLogs(manager, request, reply));
   });

@@ -301,10 +301,65 @@ describe("bad input", () => {
     }
   });
 
+  it("an unknown namespace in the query of any /system call: 400", async () => {
+    for (const [method, path] of [
+      ["GET", "/system/functions?namespace=prod"],
+      ["GET", "/system/secrets?namespace=prod"],
+      ["DELETE", "/system/functions?namespace=prod"],
+    ] as const) {
+      const res = await h.call(
+        method,
+        path,
+        method === "DELETE" ? { functionName: "echo" } : undefined,
+      );
+      expect(res.status, path).toBe(400);
+      expect((await errorOf(res)).field).toBe("namespace");
+    }
+  });
+
   it("an unknown route: 404 JSON", async () => {
     const res = await h.call("GET", "/system/nothing");
     expect(res.status).toBe(404);
     expect((await errorOf(res)).code).toBe("no_route");
+  });
+});
+
+describe("requests shaped as faas-cli sends them", () => {
+  it("deploy (PUT, then POST on 404) with every field faas-cli fills in, then list and remove", async () => {
+    const body = {
+      service: "cli-fn",
+      image: "binary",
+      network: "func_functions",
+      envProcess: "",
+      envVars: {},
+      constraints: [],
+      secrets: [],
+      labels: {},
+      annotations: {},
+      limits: null,
+      requests: null,
+      readOnlyRootFilesystem: false,
+      registryAuth: "",
+      namespace: "",
+    };
+    expect((await h.call("PUT", "/system/functions", body)).status).toBe(404);
+    expect((await h.call("POST", "/system/functions", body)).status).toBe(202);
+    expect((await h.call("PUT", "/system/functions", body)).status).toBe(202);
+    const list = await h.call("GET", "/system/functions?namespace=openfaas-fn");
+    expect(((await list.json()) as { name: string }[]).map((f) => f.name)).toContain("cli-fn");
+    expect((await h.call("GET", "/system/function/cli-fn?namespace=openfaas-fn")).status).toBe(200);
+    expect(
+      await (await h.call("POST", "/function/cli-fn.openfaas-fn", "via namespace")).text(),
+    ).toBe("via namespace");
+    const logs = await h.call(
+      "GET",
+      "/system/logs?name=cli-fn&namespace=openfaas-fn&follow=false&tail=-1",
+    );
+    expect(logs.status).toBe(200);
+    const del = await h.call("DELETE", "/system/functions?namespace=openfaas-fn", {
+      functionName: "cli-fn",
+    });
+    expect(del.status).toBe(202);
   });
 });
 
@@ -323,7 +378,7 @@ describe("secrets", () => {
     ).toBe(200);
     const file = join(h.stateDir, "secrets", "api-key");
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect((await h.call("DELETE", "/system/secrets", { name: "api-key" })).status).toBe(204);
+    expect((await h.call("DELETE", "/system/secrets", { name: "api-key" })).status).toBe(200);
     expect((await h.call("DELETE", "/system/secrets", { name: "api-key" })).status).toBe(404);
   });
 
