@@ -270,6 +270,21 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
     return out;
   }
 
+  /** Pools of replaced versions, draining. */
+  const retiring = new Set<FunctionPool>();
+
+  /** Drains an old version's pool, then deletes its code (its instances run in it). */
+  function retire(pool: FunctionPool, artifact: string | undefined): void {
+    retiring.add(pool);
+    void pool
+      .drain()
+      .then(() => (artifact !== undefined ? store.dropArtifact(artifact) : undefined))
+      .catch((err: Error) =>
+        warn(`retiring the old version of '${pool.config.name}': ${err.message}`),
+      )
+      .finally(() => retiring.delete(pool));
+  }
+
   async function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
     if (closed) throw new ManagerError("closed", "the manager is shutting down");
     if (busy.has(name)) {
@@ -320,11 +335,10 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
       }
       records.set(name, record);
       const old = pools.get(name);
-      pools.delete(name);
-      if (old !== undefined) await old.close();
       // check() ran everything makePool can refuse, so this does not throw for a new record.
+      // From here new requests reach the new version; the old one finishes what it has.
       pools.set(name, await makePool(record));
-      if (previous !== undefined) await store.dropArtifact(previous.artifact);
+      if (old !== undefined) retire(old, previous?.artifact);
       return status(name);
     });
   }
@@ -516,7 +530,7 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
     metrics: metrics.registry,
     async close() {
       closed = true;
-      await Promise.all([...pools.values()].map((p) => p.close()));
+      await Promise.all([...pools.values(), ...retiring].map((p) => p.close()));
       pools.clear();
     },
   };

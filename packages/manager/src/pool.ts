@@ -160,6 +160,22 @@ export class FunctionPool {
     return this.config.protocol === "stdio" ? this.invokeStdio(request) : this.invokeHttp(request);
   }
 
+  /**
+   * Lets the requests already here finish (for at most the exec timeout), then closes. The
+   * caller sends new requests elsewhere: an update drains the old version's pool.
+   */
+  async drain(): Promise<void> {
+    const deadline = Date.now() + this.config.settings.execTimeoutMs;
+    while (!this.closed && Date.now() < deadline && this.busy()) await sleep(20);
+    await this.close();
+  }
+
+  private busy(): boolean {
+    if (this.queue.length > 0 || this.running > 0) return true;
+    for (const i of this.instances) if (i.inflight > 0) return true;
+    return false;
+  }
+
   /** Stops every instance; waiting requests fail with `closed`. */
   async close(): Promise<void> {
     this.closed = true;

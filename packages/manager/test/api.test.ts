@@ -249,6 +249,19 @@ describe("bad input", () => {
     }
   });
 
+  it("invalid names in paths: 400", async () => {
+    for (const [method, path] of [
+      ["POST", "/function/Bad_Name"],
+      ["GET", "/system/function/bad_name"],
+      ["POST", "/function/ok.other-namespace"],
+      ["GET", "/system/logs?name=UPPER"],
+    ] as const) {
+      const res = await h.call(method, path);
+      expect(res.status, path).toBe(400);
+      expect((await errorOf(res)).code).toBe("invalid");
+    }
+  });
+
   it("deploying a name twice: 409", async () => {
     await h.call("POST", "/system/functions", { service: "twice", image: "binary" });
     const res = await h.call("POST", "/system/functions", { service: "twice", image: "binary" });

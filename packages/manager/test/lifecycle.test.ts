@@ -9,7 +9,7 @@ import { functionDir, type Harness, startHarness, tempState } from "./support/ha
 
 /**
  * An http function: /sleep?ms=N[&mark=FILE] (FILE is written on arrival), /crash, /pid,
- * /log?text=..., anything else echoes.
+ * /env?name=VAR, /log?text=..., anything else echoes.
  */
 const HANDLER = `"use strict";
 module.exports = async (event) => {
@@ -18,6 +18,7 @@ module.exports = async (event) => {
   if (event.path === "/sleep") await new Promise((r) => setTimeout(r, Number(q.get("ms"))));
   if (event.path === "/crash") process.exit(3);
   if (event.path === "/pid") return { statusCode: 200, body: String(process.pid) };
+  if (event.path === "/env") return { statusCode: 200, body: process.env[q.get("name")] ?? "" };
   if (event.path === "/log") { console.error(q.get("text")); return { statusCode: 200, body: "logged" }; }
   return { statusCode: 200, headers: { "x-echo": "1" }, body: event.body };
 };
@@ -88,6 +89,25 @@ describe("http protocol", () => {
     const after = await h.call("POST", "/function/crashy", "still here");
     expect(after.status).toBe(200);
     expect(await after.text()).toBe("still here");
+  });
+
+  it("an update lets requests in flight on the old version finish; new ones get the new version", async () => {
+    h = await startHarness();
+    await deploy(h, { service: "rolling", image: httpFunction(), envVars: { V: "1" } });
+    const mark = join(tempState(), "arrived");
+    const slow = h.call("POST", `/function/rolling/sleep?ms=800&mark=${mark}`, "old");
+    await until("the slow request in the old instance", async () => existsSync(mark));
+    const put = await h.call("PUT", "/system/functions", {
+      service: "rolling",
+      image: httpFunction(),
+      envVars: { V: "2" },
+    });
+    expect(put.status).toBe(202);
+    const fresh = await h.call("GET", "/function/rolling/env?name=V");
+    expect(await fresh.text()).toBe("2");
+    const old = await slow;
+    expect(old.status).toBe(200);
+    expect(await old.text()).toBe("old");
   });
 
   it("exec timeout: 504 with a body that says so", async () => {
