@@ -33,6 +33,8 @@ export interface KernelRunningProgram {
     status: number | null;
     signal: NodeJS.Signals | null;
     stdout?: string;
+    /** Present in runtimes that keep output as bytes; `stdout` is decoded text. */
+    stdoutBytes?: Uint8Array;
     stderr?: string;
   }>;
 }
@@ -89,11 +91,12 @@ function startKernel(
     if (!spec.captureStdout) {
       for (const line of stdout.split("\n")) if (line !== "") log(line);
     }
-    return {
-      status: r.status,
-      signal: r.signal,
-      stdout: spec.captureStdout ? Buffer.from(stdout, "utf8") : Buffer.alloc(0),
-    };
+    let bytes = Buffer.alloc(0);
+    if (spec.captureStdout) {
+      bytes =
+        r.stdoutBytes !== undefined ? Buffer.from(r.stdoutBytes) : Buffer.from(stdout, "utf8");
+    }
+    return { status: r.status, signal: r.signal, stdout: bytes };
   });
   return {
     get pid() {

@@ -65,6 +65,8 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   /** What the program (and the kernel) wrote to stdout, with `stdio: "pipe"` (UTF-8). */
   stdout?: string;
+  /** The same output as bytes, as written (binary output survives), with `stdio: "pipe"`. */
+  stdoutBytes?: Buffer;
   /** What the program (and the kernel, e.g. `--trace`) wrote to stderr, with `stdio: "pipe"`. */
   stderr?: string;
 }
@@ -233,13 +235,13 @@ function errnoCode(err: Error): string {
   return typeof code === "string" ? code : "unknown error";
 }
 
-function collect(child: ChildProcess, stream: "stdout" | "stderr"): () => string | undefined {
+function collect(child: ChildProcess, stream: "stdout" | "stderr"): () => Buffer | undefined {
   const readable = child[stream];
   if (readable === null) return () => undefined;
   const chunks: Buffer[] = [];
   readable.on("data", (chunk: Buffer) => chunks.push(chunk));
-  // Decode once at the end so a UTF-8 sequence split across chunks stays whole.
-  return () => Buffer.concat(chunks).toString("utf8");
+  // Decoded (by the caller) once at the end so a UTF-8 sequence split across chunks stays whole.
+  return () => Buffer.concat(chunks);
 }
 
 /**
@@ -279,8 +281,10 @@ export function startKernel(
       settled = true;
       const out: RunResult = { status, signal };
       if (piped) {
-        out.stdout = stdout();
-        out.stderr = stderr();
+        const bytes = stdout() ?? Buffer.alloc(0);
+        out.stdout = bytes.toString("utf8");
+        out.stdoutBytes = bytes;
+        out.stderr = (stderr() ?? Buffer.alloc(0)).toString("utf8");
       }
       resolvePromise(out);
     });

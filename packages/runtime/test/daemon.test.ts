@@ -90,6 +90,13 @@ describe.skipIf(!kernel)("the daemon with the kernel starter", () => {
     expect(b).toMatch(/^\d+:two$/);
   });
 
+  it("passes binary request and response bodies through byte for byte", async () => {
+    expect((await deploy({ service: "bytes", image: "binary" })).status).toBe(202);
+    const body = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const res = await fetch(`${daemon.url}/function/bytes`, { method: "POST", body });
+    expect(Buffer.from(await res.arrayBuffer()).equals(body)).toBe(true);
+  });
+
   it("counts kernel starts as cold starts", async () => {
     const text = await (await fetch(`${daemon.url}/metrics`)).text();
     const cold = /junction_instance_starts_total\{kind="cold"\} (\d+)/.exec(text);

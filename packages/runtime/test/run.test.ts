@@ -36,6 +36,7 @@ describe("run", () => {
       status: 0,
       signal: null,
       stdout: "--env\nA=1\n--no-rewrite\n--\n/bin/ls\n-l\n/\n",
+      stdoutBytes: Buffer.from("--env\nA=1\n--no-rewrite\n--\n/bin/ls\n-l\n/\n"),
       stderr: "",
     });
   });
