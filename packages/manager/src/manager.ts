@@ -65,7 +65,8 @@ export interface Manager {
   remove(name: string): Promise<void>;
   list(): FunctionStatus[];
   get(name: string): FunctionStatus;
-  scale(name: string, replicas: number): void;
+  /** Sets an http function's warm replicas (kept across restarts). */
+  scale(name: string, replicas: number): Promise<void>;
   invoke(name: string, request: InvokeRequest): Promise<InvokeResponse>;
   /** Starts an invocation in the background; POSTs the result to `callbackUrl` if given. */
   invokeAsync(name: string, request: InvokeRequest, callbackUrl?: string): string;
@@ -326,6 +327,15 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
         createdAt: previous?.createdAt ?? new Date().toISOString(),
         artifact,
       };
+      // Replicas set by scale-function outlive an update, as long as the new labels allow them.
+      if (
+        previous?.replicas !== undefined &&
+        checked.image.manifest.protocol === "http" &&
+        previous.replicas >= checked.settings.minInstances &&
+        previous.replicas <= checked.settings.maxInstances
+      ) {
+        record.replicas = previous.replicas;
+      }
       try {
         await options.beforeCommit?.(name);
         await store.commit(record);
@@ -413,14 +423,20 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
     },
     list: () => [...records.keys()].sort().map(status),
     get: status,
-    scale(name, replicas) {
-      const pool = pools.get(name);
-      if (pool === undefined || !records.has(name)) {
-        throw new ManagerError("not_found", `function '${name}' not found`);
-      }
-      if (busy.has(name))
-        throw new ManagerError("busy", `'${name}' is being deployed or removed; try again`);
-      pool.scale(replicas);
+    async scale(name, replicas) {
+      if (!records.has(name)) throw new ManagerError("not_found", `function '${name}' not found`);
+      await exclusive(name, async () => {
+        const record = records.get(name);
+        const pool = pools.get(name);
+        if (record === undefined || pool === undefined) {
+          throw new ManagerError("not_found", `function '${name}' not found`);
+        }
+        pool.scale(replicas);
+        // Kept in the record, so a restarted daemon brings the same replicas back.
+        const next: FunctionRecord = { ...record, replicas };
+        await store.commit(next);
+        records.set(name, next);
+      });
     },
     invoke,
     invokeAsync(name, request, callbackUrl) {

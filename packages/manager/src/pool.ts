@@ -103,7 +103,7 @@ export class FunctionPool {
 
   constructor(config: PoolConfig, replicas?: number) {
     this.config = config;
-    this.desired = replicas ?? config.settings.minInstances;
+    this.desired = Math.max(replicas ?? 0, config.settings.minInstances);
     const every = Math.max(50, Math.min(1000, config.settings.idleTimeoutMs / 4));
     this.reaper = setInterval(() => this.reap(), every);
     this.reaper.unref();
@@ -139,6 +139,13 @@ export class FunctionPool {
         "unsupported",
         `'${this.config.name}' uses the stdio protocol: each request gets an instance of its own, ` +
           "so it has no warm replicas to scale (until snapshots land)",
+      );
+    }
+    if (n < this.config.settings.minInstances) {
+      throw new ManagerError(
+        "invalid",
+        `replicas ${n} is below the function's com.openfaas.scale.min (${this.config.settings.minInstances})`,
+        "replicas",
       );
     }
     if (n > this.config.settings.maxInstances) {

@@ -183,7 +183,7 @@ export function createServer(manager: Manager, options: ServerOptions = {}): Fas
     system.post("/system/scale-function/:name", async (request, reply) => {
       const name = pathName((request.params as { name: string }).name);
       const scale = parseScale(request.body, name);
-      manager.scale(name, scale.replicas);
+      await manager.scale(name, scale.replicas);
       return reply.status(202).send();
     });
     system.get("/system/info", async () => manager.info());

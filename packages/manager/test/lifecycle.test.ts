@@ -191,6 +191,34 @@ describe("http protocol", () => {
     expect(over.status).toBe(400);
   });
 
+  it("scale-function below com.openfaas.scale.min: 400", async () => {
+    h = await startHarness();
+    await deploy(h, {
+      service: "floor",
+      image: httpFunction(),
+      labels: { "com.openfaas.scale.min": "1" },
+    });
+    const res = await h.call("POST", "/system/scale-function/floor", { replicas: 0 });
+    expect(res.status).toBe(400);
+  });
+
+  it("replicas set by scale-function come back after a restart", async () => {
+    const stateDir = tempState();
+    h = await startHarness({ stateDir });
+    await deploy(h, { service: "kept-warm", image: httpFunction() });
+    await h.call("POST", "/system/scale-function/kept-warm", { replicas: 1 });
+    await until(
+      "a replica",
+      async () => (await status(h as Harness, "kept-warm")).availableReplicas === 1,
+    );
+    await h.close();
+    h = await startHarness({ stateDir });
+    await until(
+      "the replica back",
+      async () => (await status(h as Harness, "kept-warm")).availableReplicas === 1,
+    );
+  });
+
   it("an http function on a starter that cannot listen is refused at deploy: 501", async () => {
     h = await startHarness();
     const res = await h.call("POST", "/system/functions", {
