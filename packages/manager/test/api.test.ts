@@ -1,6 +1,6 @@
 // The OpenFaaS provider API over host-process instances: every route, and every bad input
 // answered with a JSON error naming what was wrong.
-import { statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { functionDir, type Harness, startHarness } from "./support/harness.js";
@@ -13,6 +13,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
+
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+}
 
 async function errorOf(res: Response): Promise<{ code: string; message: string; field?: string }> {
   const body = (await res.json()) as { error: { code: string; message: string; field?: string } };
@@ -269,23 +273,45 @@ describe("bad input", () => {
     expect((await errorOf(res)).code).toBe("exists");
   });
 
-  it("concurrent deploy and remove of one name: one wins, the other gets 409 busy", async () => {
-    const image = functionDir(
-      { "big.txt": "x".repeat(4 * 1024 * 1024) },
-      { command: ["/bin/cat"] },
-    );
-    const [a, b] = await Promise.all([
-      h.call("POST", "/system/functions", { service: "racy", image }),
-      h.call("POST", "/system/functions", { service: "racy", image }),
-    ]);
-    expect([a.status, b.status].sort()).toEqual([202, 409]);
-    const loser = a.status === 409 ? a : b;
-    expect(["busy", "exists"]).toContain((await errorOf(loser)).code);
-    const [c, d] = await Promise.all([
-      h.call("PUT", "/system/functions", { service: "racy", image }),
-      h.call("DELETE", "/system/functions", { functionName: "racy" }),
-    ]);
-    expect([c.status, d.status]).toContain(409);
+  it("deploy, update or remove of a name being deployed: 409 busy", async () => {
+    // Hold a deploy of "racy" between its files and its commit, then race it.
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const gated = await startHarness({
+      beforeCommit: async (name) => {
+        if (name === "racy") await gate;
+      },
+    });
+    try {
+      const first = gated.call("POST", "/system/functions", { service: "racy", image: "binary" });
+      await until(
+        async () =>
+          existsSync(join(gated.stateDir, "artifacts")) &&
+          readdirSync(join(gated.stateDir, "artifacts")).length > 0,
+      );
+      for (const [method, path, body] of [
+        ["POST", "/system/functions", { service: "racy", image: "binary" }],
+        ["PUT", "/system/functions", { service: "racy", image: "binary" }],
+        ["DELETE", "/system/functions", { functionName: "racy" }],
+      ] as const) {
+        const res = await gated.call(method, path, body);
+        expect(res.status, method).toBe(409);
+        const error = await errorOf(res);
+        expect(error.code).toBe("busy");
+        expect(error.message).toContain("under way");
+      }
+      release();
+      expect((await first).status).toBe(202);
+      // Once it is done, the name is free again.
+      expect(
+        (await gated.call("DELETE", "/system/functions", { functionName: "racy" })).status,
+      ).toBe(202);
+    } finally {
+      release();
+      await gated.close();
+    }
   });
 
   it("scale with bad bodies: 400", async () => {

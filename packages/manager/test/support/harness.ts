@@ -37,12 +37,13 @@ export async function startHarness(
     stateDir?: string;
     defaults?: Partial<LifecycleDefaults>;
     invokeBodyLimit?: number;
+    beforeCommit?: (name: string) => Promise<void>;
   } = {},
 ): Promise<Harness> {
   const stateDir = options.stateDir ?? tempState();
   const manager = await createManager({
     stateDir,
-    // "nolisten": host processes as a starter that cannot listen would be (the kernel today).
+    // "nolisten": host processes dressed as a starter whose instances cannot listen.
     starters: {
       host: hostStarter(),
       nolisten: { ...hostStarter(), name: "nolisten", supportsListen: false },
@@ -50,6 +51,7 @@ export async function startHarness(
     defaultStarter: "host",
     defaults: options.defaults ?? {},
     warn: () => {},
+    ...(options.beforeCommit !== undefined ? { beforeCommit: options.beforeCommit } : {}),
   });
   const server = createServer(manager, { invokeBodyLimit: options.invokeBodyLimit ?? 1024 * 1024 });
   await server.listen({ port: 0, host: "127.0.0.1" });
