@@ -139,7 +139,7 @@ describe("http protocol", () => {
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);
     // And over HTTP the same refusal is a 429 with a JSON body.
-    const busy = h.call("POST", `/function/narrow/sleep?ms=1000&mark=${mark}2`);
+    const busy = h.call("POST", `/function/narrow/sleep?ms=3000&mark=${mark}2`);
     await until("the busy request in the instance", async () => existsSync(`${mark}2`));
     const queued = h.manager.invoke("narrow", request);
     const refused = await h.call("POST", "/function/narrow", "x");
