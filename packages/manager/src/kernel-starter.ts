@@ -9,6 +9,7 @@ import type {
   LogSink,
   StartedInstance,
 } from "./starter.js";
+import { lineSplitter } from "./starter.js";
 
 /** The subset of @junction/runtime's RunOptions this starter sets. */
 export interface KernelRunOptions {
@@ -23,6 +24,7 @@ export interface KernelRunOptions {
   binds?: readonly { host: string; path: string }[];
   stdio?: "inherit" | "pipe";
   input?: string | Uint8Array;
+  onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
 }
 
 /** The subset of @junction/runtime's RunningProgram this starter uses. */
@@ -78,6 +80,11 @@ function startKernel(
   if (spec.cpus !== undefined) run.cpus = spec.cpus;
   if (spec.binds.length > 0) run.binds = spec.binds;
   if (spec.input !== undefined) run.input = spec.input;
+  // A long-lived (http) instance's output goes to the log as it comes, not at its exit.
+  const streams = spec.captureStdout
+    ? undefined
+    : { stdout: lineSplitter(log), stderr: lineSplitter(log) };
+  if (streams !== undefined) run.onOutput = (stream, chunk) => streams[stream].push(chunk);
   let program: KernelRunningProgram;
   try {
     program = options.start(run);
@@ -85,12 +92,13 @@ function startKernel(
     return { pid: undefined, kill: () => {}, ended: Promise.reject(err) };
   }
   const ended = program.result.then((r): InstanceEnd => {
-    // The runtime hands output over when the instance has ended, as UTF-8 text.
+    if (streams !== undefined) {
+      streams.stdout.flush();
+      streams.stderr.flush();
+    }
+    // Collected output (stdio instances) arrives when the instance has ended, as UTF-8 text.
     for (const line of (r.stderr ?? "").split("\n")) if (line !== "") log(line);
     const stdout = r.stdout ?? "";
-    if (!spec.captureStdout) {
-      for (const line of stdout.split("\n")) if (line !== "") log(line);
-    }
     let bytes = Buffer.alloc(0);
     if (spec.captureStdout) {
       bytes =

@@ -53,6 +53,12 @@ export interface RunOptions {
   stdio?: "inherit" | "pipe";
   /** Bytes written to the program's stdin, which is then closed (either `stdio` mode). */
   input?: string | Uint8Array;
+  /**
+   * With `stdio: "pipe"`: receives the output as it is written instead of it being collected
+   * into the result (which then has no `stdout`, `stdoutBytes` or `stderr`). For long-lived
+   * programs, such as servers, whose output would otherwise pile up until they exit.
+   */
+  onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
   /** The kernel binary to use instead of `kernelPath()`. */
   kernel?: string;
 }
@@ -252,7 +258,7 @@ function collect(child: ChildProcess, stream: "stdout" | "stderr"): () => Buffer
 export function start(options: RunOptions): RunningProgram {
   const args = kernelArgs(options);
   const kernel = resolveKernel(options.kernel);
-  return startKernel(kernel, args, options.stdio ?? "pipe", options.input);
+  return startKernel(kernel, args, options.stdio ?? "pipe", options.input, options.onOutput);
 }
 
 /** Spawns the kernel binary with `args` as they are (used by `start()` and `junction info`). */
@@ -261,13 +267,19 @@ export function startKernel(
   args: readonly string[],
   mode: "inherit" | "pipe",
   input?: string | Uint8Array,
+  onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void,
 ): RunningProgram {
   const piped = mode === "pipe";
   const stdin = input !== undefined ? "pipe" : piped ? "ignore" : "inherit";
   const stdio: StdioOptions = piped ? [stdin, "pipe", "pipe"] : [stdin, "inherit", "inherit"];
   const child = spawn(kernel, args, { stdio });
-  const stdout = collect(child, "stdout");
-  const stderr = collect(child, "stderr");
+  const collecting = piped && onOutput === undefined;
+  if (piped && onOutput !== undefined) {
+    child.stdout?.on("data", (chunk: Buffer) => onOutput("stdout", chunk));
+    child.stderr?.on("data", (chunk: Buffer) => onOutput("stderr", chunk));
+  }
+  const stdout = collecting ? collect(child, "stdout") : () => undefined;
+  const stderr = collecting ? collect(child, "stderr") : () => undefined;
 
   const result = new Promise<RunResult>((resolvePromise, reject) => {
     let settled = false;
@@ -280,7 +292,7 @@ export function startKernel(
       if (settled) return;
       settled = true;
       const out: RunResult = { status, signal };
-      if (piped) {
+      if (collecting) {
         const bytes = stdout() ?? Buffer.alloc(0);
         out.stdout = bytes.toString("utf8");
         out.stdoutBytes = bytes;

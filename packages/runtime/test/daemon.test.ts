@@ -122,6 +122,34 @@ describe.skipIf(!kernel)("the daemon with the kernel starter", () => {
     expect(status.availableReplicas).toBe(1);
   });
 
+  it("logs of a running http instance arrive while it runs, not at its exit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "junction-logs-fn-"));
+    writeFileSync(
+      join(dir, "handler.py"),
+      'import sys\ndef handle(event, context):\n    print("served " + event.body.decode(), file=sys.stderr, flush=True)\n    return {"statusCode": 200, "body": b"ok"}\n',
+    );
+    writeFileSync(
+      join(dir, "junction.json"),
+      JSON.stringify({ template: "python3-http", protocol: "http" }),
+    );
+    expect((await deploy({ service: "talker", image: `dir:${dir}` })).status).toBe(202);
+    expect(await (await invoke("talker", "hello")).text()).toBe("ok");
+    let text = "";
+    for (let i = 0; i < 200 && !text.includes("served hello"); i++) {
+      const res = await fetch(`${daemon.url}/system/logs?name=talker`, {
+        headers: { authorization: auth },
+      });
+      text = await res.text();
+      if (!text.includes("served hello")) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(text).toContain('"text":"served hello"');
+    // Still the same live instance.
+    const status = (await (
+      await fetch(`${daemon.url}/system/function/talker`, { headers: { authorization: auth } })
+    ).json()) as { availableReplicas: number };
+    expect(status.availableReplicas).toBe(1);
+  });
+
   it("shows a function its secrets at /var/openfaas/secrets, and updated values", async () => {
     const secret = (method: string, body: object) =>
       fetch(`${daemon.url}/system/secrets`, {
