@@ -110,16 +110,20 @@ export class FunctionPool {
     this.fillToDesired();
   }
 
-  /** Replicas asked for: by scale-function, else com.openfaas.scale.min. */
+  /**
+   * http: replicas asked for (scale-function, else com.openfaas.scale.min) or running.
+   * stdio: at least 1, since every request gets a fresh instance the function is always
+   * ready; an OpenFaaS gateway in front then never waits to scale it from zero.
+   */
   get replicas(): number {
     return this.config.protocol === "http"
       ? Math.max(this.desired, this.instances.size)
-      : this.running;
+      : Math.max(1, this.running);
   }
 
-  /** Instances ready for requests. */
+  /** Instances ready for requests (stdio: as `replicas`). */
   get available(): number {
-    if (this.config.protocol === "stdio") return this.running;
+    if (this.config.protocol === "stdio") return Math.max(1, this.running);
     let n = 0;
     for (const i of this.instances) if (i.ready) n += 1;
     return n;

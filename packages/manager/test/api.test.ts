@@ -98,8 +98,9 @@ describe("deploy, list, describe, update, remove", () => {
       labels: { team: "x" },
       annotations: { note: "y" },
       invocationCount: 0,
-      replicas: 0,
-      availableReplicas: 0,
+      // stdio: always ready, each request gets an instance of its own.
+      replicas: 1,
+      availableReplicas: 1,
     });
     expect(Number.isNaN(Date.parse(status.createdAt as string))).toBe(false);
     // name.namespace, as the gateway writes it

@@ -406,7 +406,7 @@ describe("metrics", () => {
     expect(text).toContain(
       'gateway_functions_seconds_count{function_name="measured.openfaas-fn",code="200"} 2',
     );
-    expect(text).toContain('gateway_service_count{function_name="measured.openfaas-fn"} 0');
+    expect(text).toContain('gateway_service_count{function_name="measured.openfaas-fn"} 1');
     expect(text).toContain(
       'junction_instance_memory_bytes{function_name="measured.openfaas-fn"} 0',
     );
