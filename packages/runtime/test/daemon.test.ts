@@ -20,6 +20,19 @@ function hasKernel(): boolean {
 }
 const kernel = hasKernel();
 
+/** Whether this machine lets the kernel enforce --memory (junction info). */
+function limitsEnforced(): boolean {
+  if (!kernel) return false;
+  const info = JSON.parse(junction(["info", "--json"]).stdout) as {
+    resource_limits?: { ok: boolean };
+  };
+  const ok = info.resource_limits?.ok === true;
+  if (!ok)
+    console.warn("@junction/runtime: no resource limits on this machine; limits test skipped");
+  return ok;
+}
+const limits = limitsEnforced();
+
 describe("junction daemon --help", () => {
   it("describes the daemon and its options", () => {
     const r = junction(["daemon", "--help"]);
@@ -95,6 +108,31 @@ describe.skipIf(!kernel)("the daemon with the kernel starter", () => {
     const body = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const res = await fetch(`${daemon.url}/function/bytes`, { method: "POST", body });
     expect(Buffer.from(await res.arrayBuffer()).equals(body)).toBe(true);
+  });
+
+  it.skipIf(!limits)("enforces limits.memory: past it an instance is killed (502)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "junction-alloc-fn-"));
+    writeFileSync(
+      join(dir, "alloc.py"),
+      'b = bytearray(300 * 1024 * 1024)\nprint("allocated", len(b))\n',
+    );
+    writeFileSync(
+      join(dir, "junction.json"),
+      JSON.stringify({ runtime: "python3", command: ["alloc.py"] }),
+    );
+    const image = `dir:${dir}`;
+    expect((await deploy({ service: "hungry", image, limits: { memory: "64Mi" } })).status).toBe(
+      202,
+    );
+    expect((await deploy({ service: "fed", image })).status).toBe(202);
+    const limited = await invoke("hungry", "");
+    expect(limited.status).toBe(502);
+    expect(((await limited.json()) as { error: { message: string } }).error.message).toContain(
+      "SIGKILL",
+    );
+    const free = await invoke("fed", "");
+    expect(free.status).toBe(200);
+    expect((await free.text()).trim()).toBe(`allocated ${300 * 1024 * 1024}`);
   });
 
   it("counts kernel starts as cold starts", async () => {
