@@ -156,7 +156,7 @@ export async function createManager(options: ManagerOptions): Promise<Manager> {
       throw new ManagerError(
         "unsupported",
         `'${deployment.service}' uses the http protocol, and the ${starter.name} starter's instances ` +
-          `cannot listen on ports yet; use the stdio protocol or the annotation ${STARTER_ANNOTATION}=host`,
+          `cannot listen on ports; use the stdio protocol or another starter (annotation ${STARTER_ANNOTATION})`,
       );
     }
     const secrets = deployment.secrets ?? [];
