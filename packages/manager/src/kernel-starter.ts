@@ -24,6 +24,7 @@ export interface KernelRunOptions {
   binds?: readonly { host: string; path: string }[];
   stdio?: "inherit" | "pipe";
   input?: string | Uint8Array;
+  /** Required by this starter: output as it is written, instead of collected at the end. */
   onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
 }
 
@@ -31,14 +32,8 @@ export interface KernelRunOptions {
 export interface KernelRunningProgram {
   readonly pid: number | undefined;
   kill(signal?: NodeJS.Signals | number): boolean;
-  readonly result: Promise<{
-    status: number | null;
-    signal: NodeJS.Signals | null;
-    stdout?: string;
-    /** Present in runtimes that keep output as bytes; `stdout` is decoded text. */
-    stdoutBytes?: Uint8Array;
-    stderr?: string;
-  }>;
+  /** Settles when the program has ended (its output went to `onOutput`). */
+  readonly result: Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface KernelStarterOptions {
@@ -80,11 +75,16 @@ function startKernel(
   if (spec.cpus !== undefined) run.cpus = spec.cpus;
   if (spec.binds.length > 0) run.binds = spec.binds;
   if (spec.input !== undefined) run.input = spec.input;
-  // A long-lived (http) instance's output goes to the log as it comes, not at its exit.
-  const streams = spec.captureStdout
-    ? undefined
-    : { stdout: lineSplitter(log), stderr: lineSplitter(log) };
-  if (streams !== undefined) run.onOutput = (stream, chunk) => streams[stream].push(chunk);
+  // Output as it comes: stderr (and an http instance's stdout) to the log at once, not at
+  // the instance's end; a stdio instance's stdout kept, as bytes, for the response.
+  const stderr = lineSplitter(log);
+  const stdoutLines = lineSplitter(log);
+  const stdout: Buffer[] = [];
+  run.onOutput = (stream, chunk) => {
+    if (stream === "stderr") stderr.push(chunk);
+    else if (spec.captureStdout) stdout.push(chunk);
+    else stdoutLines.push(chunk);
+  };
   let program: KernelRunningProgram;
   try {
     program = options.start(run);
@@ -92,19 +92,9 @@ function startKernel(
     return { pid: undefined, kill: () => {}, ended: Promise.reject(err) };
   }
   const ended = program.result.then((r): InstanceEnd => {
-    if (streams !== undefined) {
-      streams.stdout.flush();
-      streams.stderr.flush();
-    }
-    // Collected output (stdio instances) arrives when the instance has ended, as UTF-8 text.
-    for (const line of (r.stderr ?? "").split("\n")) if (line !== "") log(line);
-    const stdout = r.stdout ?? "";
-    let bytes = Buffer.alloc(0);
-    if (spec.captureStdout) {
-      bytes =
-        r.stdoutBytes !== undefined ? Buffer.from(r.stdoutBytes) : Buffer.from(stdout, "utf8");
-    }
-    return { status: r.status, signal: r.signal, stdout: bytes };
+    stderr.flush();
+    stdoutLines.flush();
+    return { status: r.status, signal: r.signal, stdout: Buffer.concat(stdout) };
   });
   return {
     get pid() {

@@ -141,11 +141,18 @@ describe.skipIf(!kernel)("the daemon with the kernel starter", () => {
     expect(Number(cold?.[1])).toBeGreaterThanOrEqual(3);
   });
 
-  it("a function that fails under the kernel: 502", async () => {
-    expect(
-      (await deploy({ service: "no", image: "binary", envProcess: "/bin/false" })).status,
-    ).toBe(202);
+  it("a function that fails under the kernel: 502, its stderr in the logs", async () => {
+    const res = await deploy({
+      service: "no",
+      image: "binary",
+      envProcess: "/bin/ls /nonexistent",
+    });
+    expect(res.status).toBe(202);
     expect((await invoke("no", "x")).status).toBe(502);
+    const logs = await (
+      await fetch(`${daemon.url}/system/logs?name=no`, { headers: { authorization: auth } })
+    ).text();
+    expect(logs).toContain("/nonexistent");
   });
 
   it("runs http functions under the kernel (the node-http template, a server on $PORT)", async () => {
