@@ -206,6 +206,44 @@ async function runAction(program: string, args: string[], flags: RunFlags): Prom
   await supervise(running);
 }
 
+/** A TCP port number for --port. */
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("expected a port, 0-65535");
+  return n;
+}
+
+async function daemonAction(flags: { port: number; host: string; state?: string }): Promise<void> {
+  // Loaded here so that `junction run` does not load the manager and its HTTP server.
+  const { startDaemon, credentialsPath } = await import("./daemon.js");
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    const options: Parameters<typeof startDaemon>[0] = { port: flags.port, host: flags.host };
+    if (flags.state !== undefined) options.stateDir = flags.state;
+    daemon = await startDaemon(options);
+  } catch (err) {
+    fail(`cannot start the daemon: ${(err as Error).message}`, 1);
+    return;
+  }
+  const { manager, url } = daemon;
+  process.stdout.write(
+    `junction daemon: listening on ${url}\n` +
+      `  state:       ${manager.stateDir}\n` +
+      `  credentials: ${credentialsPath(manager)} (user ${manager.credentials.username}; /system/* needs them)\n` +
+      `  functions:   ${manager.list().length} deployed\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      process.stdout.write("junction daemon: stopping instances\n");
+      void daemon.close().then(resolve);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
 async function infoAction(flags: { json?: boolean }): Promise<void> {
   const kernel = findKernel();
   if (kernel === null) return;
@@ -279,6 +317,31 @@ export function createProgram(): Command {
     .action(infoAction);
   oneLineErrors(info, "junction info");
 
+  const daemon = program
+    .command("daemon")
+    .summary("run the function manager (OpenFaaS provider API)")
+    .description(
+      "Run the function manager: the OpenFaaS provider API (/system/*, basic auth), invocations " +
+        "at /function/NAME, /healthz and /metrics on one port, with deployments kept in a state " +
+        "directory. Instances run under the kernel unless a function picks the host starter. " +
+        "Stops its instances on SIGINT or SIGTERM.",
+    )
+    .option("--port <port>", "the port to listen on", parsePort, 8080)
+    .option("--host <address>", "the address to listen on", "127.0.0.1")
+    .option(
+      "--state <dir>",
+      "the state directory (default: $XDG_STATE_HOME/junction or ~/.local/state/junction)",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  junction daemon\n" +
+        "  junction daemon --port 9090 --state ./state\n" +
+        "  curl -u admin:$(jq -r .password ~/.local/state/junction/credentials.json) http://127.0.0.1:8080/system/functions",
+    )
+    .action(daemonAction);
+  oneLineErrors(daemon, "junction daemon");
+
   return program;
 }
 
@@ -291,7 +354,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   const program = createProgram();
   if (argv.length <= 2) {
-    process.stderr.write("junction: missing command, 'run' or 'info' (see 'junction --help')\n");
+    process.stderr.write(
+      "junction: missing command, 'run', 'info' or 'daemon' (see 'junction --help')\n",
+    );
     process.exitCode = EXIT_USAGE;
     return;
   }

@@ -53,6 +53,12 @@ export interface RunOptions {
   stdio?: "inherit" | "pipe";
   /** Bytes written to the program's stdin, which is then closed (either `stdio` mode). */
   input?: string | Uint8Array;
+  /**
+   * With `stdio: "pipe"`: receives the output as it is written instead of it being collected
+   * into the result (which then has no `stdout`, `stdoutBytes` or `stderr`). For long-lived
+   * programs, such as servers, whose output would otherwise pile up until they exit.
+   */
+  onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
   /** The kernel binary to use instead of `kernelPath()`. */
   kernel?: string;
 }
@@ -65,6 +71,8 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   /** What the program (and the kernel) wrote to stdout, with `stdio: "pipe"` (UTF-8). */
   stdout?: string;
+  /** The same output as bytes, as written (binary output survives), with `stdio: "pipe"`. */
+  stdoutBytes?: Buffer;
   /** What the program (and the kernel, e.g. `--trace`) wrote to stderr, with `stdio: "pipe"`. */
   stderr?: string;
 }
@@ -233,13 +241,13 @@ function errnoCode(err: Error): string {
   return typeof code === "string" ? code : "unknown error";
 }
 
-function collect(child: ChildProcess, stream: "stdout" | "stderr"): () => string | undefined {
+function collect(child: ChildProcess, stream: "stdout" | "stderr"): () => Buffer | undefined {
   const readable = child[stream];
   if (readable === null) return () => undefined;
   const chunks: Buffer[] = [];
   readable.on("data", (chunk: Buffer) => chunks.push(chunk));
-  // Decode once at the end so a UTF-8 sequence split across chunks stays whole.
-  return () => Buffer.concat(chunks).toString("utf8");
+  // Decoded (by the caller) once at the end so a UTF-8 sequence split across chunks stays whole.
+  return () => Buffer.concat(chunks);
 }
 
 /**
@@ -250,7 +258,7 @@ function collect(child: ChildProcess, stream: "stdout" | "stderr"): () => string
 export function start(options: RunOptions): RunningProgram {
   const args = kernelArgs(options);
   const kernel = resolveKernel(options.kernel);
-  return startKernel(kernel, args, options.stdio ?? "pipe", options.input);
+  return startKernel(kernel, args, options.stdio ?? "pipe", options.input, options.onOutput);
 }
 
 /** Spawns the kernel binary with `args` as they are (used by `start()` and `junction info`). */
@@ -259,13 +267,19 @@ export function startKernel(
   args: readonly string[],
   mode: "inherit" | "pipe",
   input?: string | Uint8Array,
+  onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void,
 ): RunningProgram {
   const piped = mode === "pipe";
   const stdin = input !== undefined ? "pipe" : piped ? "ignore" : "inherit";
   const stdio: StdioOptions = piped ? [stdin, "pipe", "pipe"] : [stdin, "inherit", "inherit"];
   const child = spawn(kernel, args, { stdio });
-  const stdout = collect(child, "stdout");
-  const stderr = collect(child, "stderr");
+  const collecting = piped && onOutput === undefined;
+  if (piped && onOutput !== undefined) {
+    child.stdout?.on("data", (chunk: Buffer) => onOutput("stdout", chunk));
+    child.stderr?.on("data", (chunk: Buffer) => onOutput("stderr", chunk));
+  }
+  const stdout = collecting ? collect(child, "stdout") : () => undefined;
+  const stderr = collecting ? collect(child, "stderr") : () => undefined;
 
   const result = new Promise<RunResult>((resolvePromise, reject) => {
     let settled = false;
@@ -278,9 +292,11 @@ export function startKernel(
       if (settled) return;
       settled = true;
       const out: RunResult = { status, signal };
-      if (piped) {
-        out.stdout = stdout();
-        out.stderr = stderr();
+      if (collecting) {
+        const bytes = stdout() ?? Buffer.alloc(0);
+        out.stdout = bytes.toString("utf8");
+        out.stdoutBytes = bytes;
+        out.stderr = (stderr() ?? Buffer.alloc(0)).toString("utf8");
       }
       resolvePromise(out);
     });

@@ -44,7 +44,19 @@ describe("with the real kernel", () => {
   it.skipIf(kernel === null)("run() collects the program's output and takes input", async () => {
     // cwd "/": the test's own directory may be under /tmp, which the instance does not have.
     const r = await run({ program: "/bin/cat", input: "through the kernel\n", cwd: "/" });
-    expect(r).toEqual({ status: 0, signal: null, stdout: "through the kernel\n", stderr: "" });
+    expect(r).toEqual({
+      status: 0,
+      signal: null,
+      stdout: "through the kernel\n",
+      stdoutBytes: Buffer.from("through the kernel\n"),
+      stderr: "",
+    });
+  });
+
+  it.skipIf(kernel === null)("run() keeps binary output byte for byte in stdoutBytes", async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const r = await run({ program: "/bin/cat", input: bytes, cwd: "/" });
+    expect(r.stdoutBytes?.equals(bytes)).toBe(true);
   });
 
   it.skipIf(kernel === null)("junction info describes the machine", () => {

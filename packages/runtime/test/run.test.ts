@@ -24,6 +24,21 @@ function withMode<T>(mode: Record<string, string>, fn: () => Promise<T>): Promis
 }
 
 describe("run", () => {
+  it("streams output to onOutput instead of collecting it", async () => {
+    const chunks: [string, string][] = [];
+    const r = await run({
+      program: "/bin/true",
+      kernel: fake.path,
+      onOutput: (stream, chunk) => chunks.push([stream, chunk.toString("utf8")]),
+    });
+    expect(r).toEqual({ status: 0, signal: null });
+    const stdout = chunks
+      .filter(([s]) => s === "stdout")
+      .map(([, c]) => c)
+      .join("");
+    expect(stdout).toBe("--\n/bin/true\n");
+  });
+
   it("hands the kernel its command line and collects stdout", async () => {
     const r = await run({
       program: "/bin/ls",
@@ -36,6 +51,7 @@ describe("run", () => {
       status: 0,
       signal: null,
       stdout: "--env\nA=1\n--no-rewrite\n--\n/bin/ls\n-l\n/\n",
+      stdoutBytes: Buffer.from("--env\nA=1\n--no-rewrite\n--\n/bin/ls\n-l\n/\n"),
       stderr: "",
     });
   });
