@@ -21,6 +21,10 @@ if (!existsSync(RUNTIME)) {
   process.exit(1);
 }
 const { startDaemon } = await import(RUNTIME);
+if (typeof startDaemon !== "function") {
+  console.error("npm start: the built packages are older than the sources; run `npm run build`.");
+  process.exit(1);
+}
 
 const port = Number(option("--port", "8080"));
 const stateDir = option("--state", undefined);
